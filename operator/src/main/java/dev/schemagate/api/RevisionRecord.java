@@ -1,0 +1,35 @@
+package dev.schemagate.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.Data;
+
+/** The outcome of one revision's migration: evidence that outlives the Job's clean-up. */
+@Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RevisionRecord {
+
+  @JsonPropertyDescription("The revision.")
+  private String revision;
+
+  @JsonPropertyDescription("Image of the revision.")
+  private String image;
+
+  @JsonPropertyDescription("Succeeded, Failed or Superseded.")
+  private String outcome;
+
+  @JsonPropertyDescription("Name of the revision's migration Job.")
+  private String jobName;
+
+  @JsonPropertyDescription("When the migration started (RFC 3339).")
+  private String startedAt;
+
+  @JsonPropertyDescription("When the migration finished (RFC 3339).")
+  private String finishedAt;
+
+  @JsonPropertyDescription("Machine-readable reason of the outcome.")
+  private String reason;
+
+  @JsonPropertyDescription("Human-readable explanation, masked.")
+  private String message;
+}

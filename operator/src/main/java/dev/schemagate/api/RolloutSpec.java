@@ -1,0 +1,27 @@
+package dev.schemagate.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+import lombok.Data;
+
+/** How components are treated while a new revision migrates. */
+@Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RolloutSpec {
+
+  @Default("KeepRunning")
+  @JsonPropertyDescription(
+      "KeepRunning: the previous verified revision keeps serving while the new one migrates and"
+          + " is verified. StopTheWorld: scale every component to 0 and wait for its pods to be"
+          + " gone before the migration starts.")
+  private RolloutStrategy strategy;
+
+  @Size(max = 32)
+  @JsonPropertyDescription(
+      "With KeepRunning, components held at 0 replicas while a migration runs (e.g. workers that"
+          + " must not run against a half-migrated schema).")
+  private List<String> stopDuringMigration;
+}

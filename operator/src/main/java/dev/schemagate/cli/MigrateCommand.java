@@ -1,0 +1,27 @@
+package dev.schemagate.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The Job of {@code migration.flyway}: runs Flyway SQL files from a mounted ConfigMap. */
+@Command(
+    name = "migrate",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Run Flyway SQL migrations (V<version>__<description>.sql) against the database in"
+          + " DATABASE_URL.",
+      "Not available in this version: use migration.command until it is."
+    })
+final class MigrateCommand implements Callable<Integer> {
+
+  @Mixin LoggingOptions logging;
+
+  @Override
+  public Integer call() {
+    logging.apply();
+    System.err.println("schemagate migrate is not available in this version");
+    return ExitCodes.NOT_AVAILABLE;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.schemagate.cli;
+
+import dev.schemagate.runtime.HealthServer;
+import dev.schemagate.runtime.OperatorSettings;
+import dev.schemagate.runtime.SchemagateOperator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs the controller until the process is stopped. */
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Run the AppDeployment controller. The Kubernetes connection is configured the standard way:"
+          + " in-cluster service account, else KUBECONFIG or ~/.kube/config."
+    })
+final class OperatorCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(OperatorCommand.class);
+
+  @Mixin LoggingOptions logging;
+
+  @Option(
+      names = "--namespaces",
+      split = ",",
+      defaultValue = "${env:SCHEMAGATE_WATCH_NAMESPACES:-}",
+      description =
+          "Comma-separated namespaces to watch; empty watches all namespaces."
+              + " Env: SCHEMAGATE_WATCH_NAMESPACES.")
+  List<String> namespaces;
+
+  @Option(
+      names = "--reconcile-threads",
+      defaultValue = "${env:SCHEMAGATE_RECONCILE_THREADS:-10}",
+      description =
+          "AppDeployments reconciled at once. Env: SCHEMAGATE_RECONCILE_THREADS."
+              + " Default: ${DEFAULT-VALUE}.")
+  int reconcileThreads;
+
+  @Option(
+      names = "--health-port",
+      defaultValue = "${env:SCHEMAGATE_HEALTH_PORT:-8081}",
+      description =
+          "Port of /healthz and /readyz; 0 picks a free port. Env: SCHEMAGATE_HEALTH_PORT."
+              + " Default: ${DEFAULT-VALUE}.")
+  int healthPort;
+
+  @Override
+  public Integer call() throws Exception {
+    logging.apply();
+    OperatorSettings settings = new OperatorSettings(namespaces, reconcileThreads);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    log.info(
+        "Starting schemagate operator against {} watching {}",
+        client.getMasterUrl(),
+        settings.watchesAllNamespaces() ? "all namespaces" : settings.namespaces());
+    Operator operator = SchemagateOperator.create(client, settings);
+    HealthServer health = HealthServer.start(healthPort, operator.getRuntimeInfo());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("Stopping schemagate operator");
+                  health.close();
+                  operator.stop();
+                  client.close();
+                  stopped.countDown();
+                },
+                "schemagate-shutdown"));
+    operator.start();
+    log.info("schemagate operator started; health on port {}", health.port());
+    stopped.await();
+    return ExitCodes.OK;
+  }
+}

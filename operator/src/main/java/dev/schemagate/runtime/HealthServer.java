@@ -1,0 +1,92 @@
+package dev.schemagate.runtime;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.javaoperatorsdk.operator.RuntimeInfo;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * {@code /healthz} (the operator has started) and {@code /readyz} (every informer is synced and
+ * healthy), for the container's liveness and readiness probes. The JDK's own HTTP server: two plain
+ * endpoints do not justify a web framework.
+ */
+public final class HealthServer implements AutoCloseable {
+
+  private final HttpServer server;
+
+  private HealthServer(HttpServer server) {
+    this.server = server;
+  }
+
+  public static HealthServer start(int port, RuntimeInfo runtime) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+      server.createContext("/healthz", exchange -> respond(exchange, () -> live(runtime)));
+      server.createContext("/readyz", exchange -> respond(exchange, () -> ready(runtime)));
+      server.setExecutor(Executors.newSingleThreadExecutor(HealthServer::daemon));
+      server.start();
+      return new HealthServer(server);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen for health checks on port " + port, e);
+    }
+  }
+
+  private static Thread daemon(Runnable runnable) {
+    Thread thread = new Thread(runnable, "schemagate-health");
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  static Check live(RuntimeInfo runtime) {
+    return runtime.isStarted() ? Check.ok() : Check.failed("operator not started");
+  }
+
+  static Check ready(RuntimeInfo runtime) {
+    if (!runtime.isStarted()) {
+      return Check.failed("operator not started");
+    }
+    var unhealthy = runtime.unhealthyInformerWrappingEventSourceHealthIndicator();
+    if (!unhealthy.isEmpty()) {
+      return Check.failed("informers not synced or unhealthy: " + unhealthy.keySet());
+    }
+    return runtime.allEventSourcesAreHealthy()
+        ? Check.ok()
+        : Check.failed("event sources unhealthy: " + runtime.unhealthyEventSources().keySet());
+  }
+
+  private static void respond(HttpExchange exchange, Supplier<Check> check) throws IOException {
+    Check result = check.get();
+    byte[] body = (result.message() + "\n").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(result.healthy() ? 200 : 503, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  /** The outcome of one probe. */
+  record Check(boolean healthy, String message) {
+    static Check ok() {
+      return new Check(true, "ok");
+    }
+
+    static Check failed(String why) {
+      return new Check(false, why);
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package dev.schemagate.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * AppDeployments that must be refused, each for one named reason. Shared by the offline schema and
+ * CEL tests and by the tests against a real API server.
+ */
+public final class InvalidAppDeployments {
+
+  /** A valid AppDeployment every case starts from. */
+  public static final String VALID =
+      """
+      apiVersion: schemagate.dev/v1alpha1
+      kind: AppDeployment
+      metadata:
+        name: shop
+        namespace: default
+      spec:
+        image: registry.example.com/shop:1.0.0
+        env:
+          - name: DATABASE_URL
+            valueFrom: {secretKeyRef: {name: shop-db, key: url}}
+        database:
+          urlSecretRef: {name: shop-db, key: url}
+        migration:
+          command: [python, -m, shop.migrate]
+          backoffLimit: 1
+          activeDeadlineSeconds: 600
+        schema:
+          tables:
+            - name: orders
+              columns: [id, total]
+              indexes: [idx_orders_total]
+          flyway: {minVersion: "12"}
+        components:
+          - name: api
+            replicas: 2
+            ports: [{name: http, containerPort: 8080}]
+            service: {port: 80, targetPort: http}
+          - name: worker
+            replicas: 1
+        rollout:
+          strategy: KeepRunning
+          stopDuringMigration: [worker]
+      """;
+
+  /**
+   * One invalid AppDeployment.
+   *
+   * @param name what is wrong, in words
+   * @param mutation turns {@link #VALID} into the invalid object
+   * @param by who must refuse it: "schema" or "cel"
+   * @param path where the refusal points
+   * @param reason the failing schema keyword, or (part of) the CEL rule's message
+   */
+  public record Case(
+      String name, Consumer<ObjectNode> mutation, String by, String path, String reason) {
+
+    public ObjectNode object() {
+      ObjectNode object = valid();
+      mutation.accept(object);
+      return object;
+    }
+
+    public boolean matches(Violation violation) {
+      return violation.by().equals(by)
+          && violation.path().equals(path)
+          && violation.reason().contains(reason);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private InvalidAppDeployments() {}
+
+  public static ObjectNode valid() {
+    try {
+      return (ObjectNode) Crd.YAML.readTree(VALID);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static List<Case> cases() {
+    return List.of(
+        new Case(
+            "both migration.command and migration.flyway",
+            o -> migration(o).putObject("flyway").putObject("configMapRef").put("name", "sql"),
+            "cel",
+            "$.spec.migration",
+            "exactly one of migration.command and migration.flyway"),
+        new Case(
+            "neither migration.command nor migration.flyway",
+            o -> migration(o).remove("command"),
+            "cel",
+            "$.spec.migration",
+            "exactly one of migration.command and migration.flyway"),
+        new Case(
+            "migration.args without migration.command",
+            o -> {
+              migration(o).remove("command");
+              migration(o).putObject("flyway").putObject("configMapRef").put("name", "sql");
+              migration(o).putArray("args").add("--verbose");
+            },
+            "cel",
+            "$.spec.migration",
+            "migration.args is only used with migration.command"),
+        new Case(
+            "migration.image with migration.flyway",
+            o -> {
+              migration(o).remove("command");
+              migration(o).putObject("flyway").putObject("configMapRef").put("name", "sql");
+              migration(o).put("image", "registry.example.com/other:1");
+            },
+            "cel",
+            "$.spec.migration",
+            "migration.image applies to migration.command only"),
+        new Case(
+            "duplicate component names",
+            o -> {
+              component(o, 1).put("name", "api");
+              spec(o).remove("rollout");
+            },
+            "cel",
+            "$.spec.components",
+            "component names must be unique"),
+        new Case(
+            "component name that is not a DNS-1123 label",
+            o -> {
+              component(o, 1).put("name", "Worker_1");
+              spec(o).remove("rollout");
+            },
+            "schema",
+            "$.spec.components[1].name",
+            "pattern"),
+        new Case(
+            "negative replicas",
+            o -> component(o, 0).put("replicas", -1),
+            "schema",
+            "$.spec.components[0].replicas",
+            "minimum"),
+        new Case(
+            "negative migration.backoffLimit",
+            o -> migration(o).put("backoffLimit", -1),
+            "schema",
+            "$.spec.migration.backoffLimit",
+            "minimum"),
+        new Case(
+            "zero migration.activeDeadlineSeconds",
+            o -> migration(o).put("activeDeadlineSeconds", 0),
+            "schema",
+            "$.spec.migration.activeDeadlineSeconds",
+            "minimum"),
+        new Case(
+            "unknown rollout strategy",
+            o -> spec(o).with("rollout").put("strategy", "Sometimes"),
+            "schema",
+            "$.spec.rollout.strategy",
+            "enum"),
+        new Case(
+            "name too long for the migration Job name",
+            o -> o.with("metadata").put("name", "a".repeat(45)),
+            "cel",
+            "$",
+            "metadata.name must be at most 44 characters"),
+        new Case(
+            "name plus component name longer than 63",
+            o -> {
+              o.with("metadata").put("name", "a".repeat(40));
+              component(o, 1).put("name", "w".repeat(30));
+              spec(o).with("rollout").putArray("stopDuringMigration").add("w".repeat(30));
+            },
+            "cel",
+            "$",
+            "plus each component name must be at most 63"),
+        new Case(
+            "Service for an AppDeployment whose name starts with a digit",
+            o -> o.with("metadata").put("name", "9shop"),
+            "cel",
+            "$",
+            "must start with a letter when a component has a service"),
+        new Case(
+            "missing spec.image", o -> spec(o).remove("image"), "schema", "$.spec", "required"),
+        new Case(
+            "database without urlSecretRef",
+            o -> spec(o).with("database").remove("urlSecretRef"),
+            "schema",
+            "$.spec.database",
+            "required"),
+        new Case(
+            "empty component list",
+            o -> {
+              spec(o).putArray("components");
+              spec(o).remove("rollout");
+            },
+            "schema",
+            "$.spec.components",
+            "minItems"),
+        new Case(
+            "misspelled field spec.componets",
+            o -> spec(o).putArray("componets").addObject().put("name", "api"),
+            "schema",
+            "$.spec",
+            "additionalProperties"),
+        new Case(
+            "stopDuringMigration names a component that does not exist",
+            o -> spec(o).with("rollout").putArray("stopDuringMigration").add("cron"),
+            "cel",
+            "$.spec",
+            "rollout.stopDuringMigration may only name components"),
+        new Case(
+            "empty table name",
+            o -> ((ObjectNode) spec(o).with("schema").withArray("tables").get(0)).put("name", ""),
+            "schema",
+            "$.spec.schema.tables[0].name",
+            "minLength"),
+        new Case(
+            "service port out of range",
+            o -> component(o, 0).with("service").put("port", 70000),
+            "schema",
+            "$.spec.components[0].service.port",
+            "maximum"),
+        new Case(
+            "Flyway minVersion that is not a version",
+            o -> spec(o).with("schema").with("flyway").put("minVersion", "v117"),
+            "schema",
+            "$.spec.schema.flyway.minVersion",
+            "pattern"));
+  }
+
+  private static ObjectNode spec(ObjectNode o) {
+    return (ObjectNode) o.get("spec");
+  }
+
+  private static ObjectNode migration(ObjectNode o) {
+    return (ObjectNode) spec(o).get("migration");
+  }
+
+  private static ObjectNode component(ObjectNode o, int index) {
+    ArrayNode components = (ArrayNode) spec(o).get("components");
+    return (ObjectNode) components.get(index);
+  }
+
+  /** The object as JSON, for the API server. */
+  public static String json(JsonNode object) {
+    return object.toString();
+  }
+}
