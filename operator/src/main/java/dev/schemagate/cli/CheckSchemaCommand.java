@@ -3,6 +3,8 @@ package dev.schemagate.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The schema gate: prints masked boot diagnostics and checks the required schema exists. */
 @Command(
@@ -18,10 +20,12 @@ final class CheckSchemaCommand implements Callable<Integer> {
 
   @Mixin LoggingOptions logging;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
     logging.apply();
-    System.err.println("schemagate check-schema is not available in this version");
+    spec.commandLine().getErr().println("schemagate check-schema is not available in this version");
     return ExitCodes.NOT_AVAILABLE;
   }
 }

@@ -3,6 +3,8 @@ package dev.schemagate.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The Job of {@code migration.flyway}: runs Flyway SQL files from a mounted ConfigMap. */
 @Command(
@@ -18,10 +20,12 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Mixin LoggingOptions logging;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
     logging.apply();
-    System.err.println("schemagate migrate is not available in this version");
+    spec.commandLine().getErr().println("schemagate migrate is not available in this version");
     return ExitCodes.NOT_AVAILABLE;
   }
 }

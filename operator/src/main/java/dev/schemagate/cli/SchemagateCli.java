@@ -1,5 +1,7 @@
 package dev.schemagate.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,10 +32,18 @@ public final class SchemagateCli implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs the CLI and returns its exit code; tests call this instead of {@link #main}. */
+  /** Runs the CLI and returns its exit code. */
   public static int execute(String... args) {
+    return execute(
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        args);
+  }
+
+  /** Runs the CLI with the given output streams; tests call this. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     String[] effective = args.length == 0 ? new String[] {"operator"} : args;
-    return new CommandLine(new SchemagateCli()).execute(effective);
+    return new CommandLine(new SchemagateCli()).setOut(out).setErr(err).execute(effective);
   }
 
   @Override

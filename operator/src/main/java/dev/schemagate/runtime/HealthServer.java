@@ -3,11 +3,15 @@ package dev.schemagate.runtime;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
+import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -51,13 +55,39 @@ public final class HealthServer implements AutoCloseable {
     if (!runtime.isStarted()) {
       return Check.failed("operator not started");
     }
-    var unhealthy = runtime.unhealthyInformerWrappingEventSourceHealthIndicator();
-    if (!unhealthy.isEmpty()) {
-      return Check.failed("informers not synced or unhealthy: " + unhealthy.keySet());
+    if (runtime.allEventSourcesAreHealthy()) {
+      return Check.ok();
     }
-    return runtime.allEventSourcesAreHealthy()
-        ? Check.ok()
-        : Check.failed("event sources unhealthy: " + runtime.unhealthyEventSources().keySet());
+    String informers = describe(runtime.unhealthyInformerWrappingEventSourceHealthIndicator());
+    return Check.failed(
+        "event sources not ready: "
+            + (informers.isEmpty() ? runtime.unhealthyEventSources().toString() : informers));
+  }
+
+  /** controller/event source/namespace: running, synced, watching - what an operator asks first. */
+  @SuppressWarnings({"rawtypes", "unchecked"}) // RuntimeInfo hands out the raw indicator type
+  private static String describe(
+      Map<String, Map<String, InformerWrappingEventSourceHealthIndicator>> unhealthy) {
+    StringJoiner out = new StringJoiner("; ");
+    unhealthy.forEach(
+        (controller, sources) ->
+            sources.forEach(
+                (source, indicator) -> {
+                  Map<String, InformerHealthIndicator> informers =
+                      indicator.informerHealthIndicators();
+                  informers.forEach(
+                      (namespace, informer) ->
+                          out.add(
+                              "%s/%s/%s running=%s synced=%s watching=%s"
+                                  .formatted(
+                                      controller,
+                                      source,
+                                      namespace,
+                                      informer.isRunning(),
+                                      informer.hasSynced(),
+                                      informer.isWatching())));
+                }));
+    return out.toString();
   }
 
   private static void respond(HttpExchange exchange, Supplier<Check> check) throws IOException {

@@ -1,0 +1,62 @@
+package dev.schemagate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SchemagateCliTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return SchemagateCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  @Test
+  void topLevelHelpListsEverySubcommand() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString())
+        .contains("Usage: schemagate")
+        .contains("operator")
+        .contains("migrate")
+        .contains("check-schema");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"operator", "migrate", "check-schema"})
+  void everySubcommandHasHelp(String subcommand) {
+    assertThat(run(subcommand, "--help")).isZero();
+    assertThat(out.toString()).contains("Usage: schemagate " + subcommand).contains("--log-format");
+  }
+
+  @Test
+  void operatorHelpNamesItsSettingsAndTheirEnvironmentVariables() {
+    run("operator", "--help");
+    assertThat(out.toString())
+        .contains("--namespaces", "SCHEMAGATE_WATCH_NAMESPACES")
+        .contains("--reconcile-threads", "--health-port");
+  }
+
+  @Test
+  void unknownSubcommandIsAUsageError() {
+    assertThat(run("deploy-everything")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unmatched argument");
+  }
+
+  @Test
+  void invalidLogFormatIsRefusedWithTheValidChoices() {
+    assertThat(run("migrate", "--log-format", "xml")).isEqualTo(2);
+    assertThat(err.toString()).contains("text").contains("json");
+  }
+
+  @Test
+  void versionIsPrinted() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).startsWith("schemagate ");
+  }
+}
