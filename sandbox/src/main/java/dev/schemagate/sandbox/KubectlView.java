@@ -1,0 +1,83 @@
+package dev.schemagate.sandbox;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.AppDeploymentStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Prints AppDeployments the way {@code kubectl get appd} and {@code kubectl describe} do. */
+final class KubectlView {
+
+  private KubectlView() {}
+
+  /** The printer columns of the CRD: NAME PHASE VERIFIED MIGRATION SCHEMA READY AGE. */
+  static String get(List<AppDeployment> items, Instant now) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"NAME", "PHASE", "VERIFIED", "MIGRATION", "SCHEMA", "READY", "AGE"});
+    for (AppDeployment item : items) {
+      AppDeploymentStatus status =
+          Objects.requireNonNullElseGet(item.getStatus(), AppDeploymentStatus::new);
+      Condition schema =
+          status.getConditions().stream()
+              .filter(c -> "SchemaVerified".equals(c.getType()))
+              .findFirst()
+              .orElse(null);
+      rows.add(
+          new String[] {
+            item.getMetadata().getName(),
+            text(status.getPhase()),
+            text(status.getVerifiedRevision()),
+            text(status.getMigration() == null ? null : status.getMigration().getState()),
+            text(schema == null ? null : schema.getReason()),
+            text(status.getReady()),
+            age(item.getMetadata().getCreationTimestamp(), now)
+          });
+    }
+    return table(rows);
+  }
+
+  /** The Conditions part of {@code kubectl describe appd}. */
+  static String conditions(AppDeployment item) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"  Type", "Status", "Reason", "Message"});
+    rows.add(new String[] {"  ----", "------", "------", "-------"});
+    for (Condition c : item.getStatus().getConditions()) {
+      rows.add(new String[] {"  " + c.getType(), c.getStatus(), c.getReason(), c.getMessage()});
+    }
+    return "Conditions:\n" + table(rows);
+  }
+
+  private static String text(Object value) {
+    return value == null ? "" : value.toString();
+  }
+
+  private static String age(String created, Instant now) {
+    if (created == null) {
+      return "<unknown>";
+    }
+    long seconds = Duration.between(Instant.parse(created), now).getSeconds();
+    return seconds < 120 ? seconds + "s" : (seconds / 60) + "m";
+  }
+
+  private static String table(List<String[]> rows) {
+    int columns = rows.get(0).length;
+    int[] widths = new int[columns];
+    for (String[] row : rows) {
+      for (int i = 0; i < columns; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (String[] row : rows) {
+      for (int i = 0; i < columns; i++) {
+        out.append(i == columns - 1 ? row[i] : String.format("%-" + (widths[i] + 3) + "s", row[i]));
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+}

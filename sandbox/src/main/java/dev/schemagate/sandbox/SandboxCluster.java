@@ -1,0 +1,64 @@
+package dev.schemagate.sandbox;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.HashMap;
+
+/**
+ * An in-process Kubernetes API (the Fabric8 mock server in CRUD mode) with the AppDeployment CRD
+ * installed. It stores and watches objects; it validates nothing and runs no controllers.
+ */
+public final class SandboxCluster implements AutoCloseable {
+
+  static final String CRD_RESOURCE = "/META-INF/fabric8/appdeployments.schemagate.dev-v1.yml";
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private SandboxCluster(KubernetesMockServer server, KubernetesClient client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  public static SandboxCluster start() {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesClient client = server.createClient();
+    // The mock server serves the status subresource only for CRDs it has been given.
+    try (InputStream crd = SandboxCluster.class.getResourceAsStream(CRD_RESOURCE)) {
+      client
+          .resource(
+              client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
+          .create();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the CRD " + CRD_RESOURCE, e);
+    }
+    return new SandboxCluster(server, client);
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public String url() {
+    return client.getMasterUrl().toString();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}
