@@ -90,23 +90,30 @@ final class KnownSecrets {
   }
 
   private static void addForms(Set<String> needles, String secret) {
-    List<String> forms = new ArrayList<>();
-    forms.add(secret);
+    Set<String> plain = new LinkedHashSet<>();
+    plain.add(secret);
     if (secret.length() >= 2 && secret.startsWith("'") && secret.endsWith("'")) {
       // A quoted libpq value: the password itself is the unescaped text between the quotes.
-      secret = secret.substring(1, secret.length() - 1).replaceAll("\\\\(.)", "$1");
-      forms.add(secret);
+      plain.add(secret.substring(1, secret.length() - 1).replaceAll("\\\\(.)", "$1"));
     }
-    forms.add(PercentCoding.decode(secret, false));
-    forms.add(PercentCoding.decode(secret, true));
-    String decoded = PercentCoding.decode(secret, false);
-    String encoded = PercentCoding.encode(decoded);
-    forms.add(encoded);
-    forms.add(lowerCaseHex(encoded));
-    forms.add(URLEncoder.encode(decoded, StandardCharsets.UTF_8));
-    for (String form : forms) {
-      if (form.length() >= MIN_LENGTH) {
-        needles.add(form);
+    for (String p : List.copyOf(plain)) {
+      plain.add(PercentCoding.decode(p, false));
+      plain.add(PercentCoding.decode(p, true));
+    }
+    for (String p : plain) {
+      String encoded = PercentCoding.encode(p);
+      for (String form :
+          List.of(
+              p,
+              encoded,
+              lowerCaseHex(encoded),
+              URLEncoder.encode(p, StandardCharsets.UTF_8),
+              // as written inside JSON strings and quoted libpq values
+              p.replace("\\", "\\\\").replace("\"", "\\\""),
+              p.replace("\\", "\\\\").replace("'", "\\'"))) {
+        if (form.length() >= MIN_LENGTH) {
+          needles.add(form);
+        }
       }
     }
   }

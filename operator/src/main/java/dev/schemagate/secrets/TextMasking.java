@@ -127,8 +127,10 @@ final class TextMasking {
       return new Span(i + 2, end < 0 || end > to ? to : end);
     }
     if (c == '"' || c == '\'') {
+      // The closing quote is an unescaped one that ends a token. A quote followed by more text is
+      // taken as part of the value: that is how a libpq \' looks once escaped again inside JSON.
       int j = i + 1;
-      while (j < to && text.charAt(j) != c) {
+      while (j < to && !(text.charAt(j) == c && endsQuotedValue(text, j + 1, to))) {
         j += text.charAt(j) == '\\' ? 2 : 1;
       }
       return new Span(i + 1, Math.min(j, to));
@@ -142,6 +144,12 @@ final class TextMasking {
       j++;
     }
     return new Span(start, j);
+  }
+
+  private static boolean endsQuotedValue(String text, int next, int to) {
+    return next >= to
+        || Character.isWhitespace(text.charAt(next))
+        || ",;})]&\"'`".indexOf(text.charAt(next)) >= 0;
   }
 
   private static boolean inside(List<Span> spans, int index) {
