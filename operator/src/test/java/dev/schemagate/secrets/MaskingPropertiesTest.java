@@ -10,7 +10,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Generated URLs with generated passwords, in every shape: the password never shows. */
-class MaskingProperties {
+class MaskingPropertiesTest {
 
   private final Masker masker = Masker.standard();
 

@@ -12,7 +12,7 @@ import net.jqwik.api.Provide;
 import org.postgresql.Driver;
 
 /** Every PostgreSQL shape with generated passwords: pgjdbc gets them only through Properties. */
-class PostgresConnectionInfoProperties {
+class PostgresConnectionInfoPropertiesTest {
 
   @Provide
   Arbitrary<GeneratedUrl> urls() {
