@@ -32,6 +32,14 @@ record UrlParts(
     List<Param> params,
     boolean userinfoReadable) {
 
+  /** The URL masked: the source text holds the password. */
+  @Override
+  public String toString() {
+    Redactions r = new Redactions();
+    UrlMasking.redact(this, r, false);
+    return "UrlParts[" + r.applyTo(whole.of(source)) + "]";
+  }
+
   /** One host of the host list; {@code port} is null when there is no {@code :}. */
   record Host(Span name, Span port) {}
 
