@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Decides whether a name (environment variable, URL parameter, JSON key, ...) names a secret.
@@ -66,6 +67,10 @@ public final class SecretNames {
           "EXPIRY",
           "TYPE");
 
+  private static final Pattern CAMEL = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])");
+  private static final Pattern CAMEL_AFTER_ACRONYM = Pattern.compile("(?<=[A-Z])(?=[A-Z][a-z])");
+  private static final Pattern NOT_ALPHANUMERIC = Pattern.compile("[^A-Za-z0-9]+");
+
   private SecretNames() {}
 
   public static boolean looksSecret(String name) {
@@ -92,9 +97,9 @@ public final class SecretNames {
   /** Upper-case words of a name: {@code "sslPassword_file"} gives {@code [SSL, PASSWORD, FILE]}. */
   static List<String> words(String name) {
     String spaced =
-        name.replaceAll("(?<=[a-z0-9])(?=[A-Z])", " ").replaceAll("(?<=[A-Z])(?=[A-Z][a-z])", " ");
+        CAMEL_AFTER_ACRONYM.matcher(CAMEL.matcher(name).replaceAll(" ")).replaceAll(" ");
     List<String> words = new ArrayList<>();
-    for (String w : spaced.split("[^A-Za-z0-9]+")) {
+    for (String w : NOT_ALPHANUMERIC.split(spaced)) {
       if (!w.isEmpty()) {
         words.add(w.toUpperCase(Locale.ROOT));
       }

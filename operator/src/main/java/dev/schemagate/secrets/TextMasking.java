@@ -40,7 +40,7 @@ final class TextMasking {
 
   /** Marks the secrets found in {@code text[from, to)}. */
   static void redact(String text, int from, int to, Redactions r) {
-    List<Span> urls = new ArrayList<>();
+    List<Span> urls = new ArrayList<>(); // in text order: urls() finds them left to right
     privateKeys(text, from, to, r);
     urls(text, from, to, r, urls);
     bareUserinfo(text, from, to, r, urls);
@@ -152,9 +152,18 @@ final class TextMasking {
         || ",;})]&\"'`".indexOf(text.charAt(next)) >= 0;
   }
 
+  /** Whether {@code index} lies in one of {@code spans}, which are sorted and do not overlap. */
   private static boolean inside(List<Span> spans, int index) {
-    for (Span s : spans) {
-      if (s.start() <= index && index < s.end()) {
+    int low = 0;
+    int high = spans.size() - 1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      Span s = spans.get(mid);
+      if (index < s.start()) {
+        high = mid - 1;
+      } else if (index >= s.end()) {
+        low = mid + 1;
+      } else {
         return true;
       }
     }
