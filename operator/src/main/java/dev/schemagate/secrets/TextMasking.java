@@ -55,9 +55,9 @@ final class TextMasking {
   }
 
   private static void urls(String text, int from, int to, Redactions r, List<Span> urls) {
-    Matcher m = UrlSplitter.SCHEME.matcher(text).region(from, to);
+    Matcher m = UrlSplitter.SCHEME.matcher(text);
     int pos = from;
-    while (pos < to && m.find(pos) && m.start() < to) {
+    while (pos < to && m.find(pos) && m.end() <= to) {
       int limit = m.end();
       while (limit < to && !Character.isWhitespace(text.charAt(limit))) {
         limit++;
@@ -66,7 +66,6 @@ final class TextMasking {
       UrlMasking.redact(parts, r, false);
       urls.add(parts.whole());
       pos = Math.max(parts.whole().end(), m.end());
-      m.region(pos, to);
     }
   }
 
@@ -85,12 +84,12 @@ final class TextMasking {
       while (end < to && !Character.isWhitespace(text.charAt(end))) {
         end++;
       }
-      if (!inside(urls, start) && !inside(urls, at)) {
-        for (int i = text.lastIndexOf('@', end - 1); i >= start; i = text.lastIndexOf('@', i - 1)) {
-          int colon = text.indexOf(':', start);
-          if (colon < 0 || colon >= i) {
-            break;
-          }
+      int colon = start;
+      while (colon < at && text.charAt(colon) != ':') {
+        colon++;
+      }
+      if (colon < at && !inside(urls, start) && !inside(urls, at)) {
+        for (int i = text.lastIndexOf('@', end - 1); i > colon; i = text.lastIndexOf('@', i - 1)) {
           if (UrlSplitter.hosts(text, i + 1, end, true, new ArrayList<>()) > i + 1) {
             r.add(new Span(colon + 1, i));
             break;

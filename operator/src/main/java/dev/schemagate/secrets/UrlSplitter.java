@@ -176,16 +176,20 @@ final class UrlSplitter {
   private static List<Param> params(String s, Span query) {
     List<Param> params = new ArrayList<>();
     int start = query.start();
-    while (start <= query.end()) {
-      int amp = s.indexOf('&', start);
-      int end = amp < 0 || amp > query.end() ? query.end() : amp;
-      if (end > start) {
-        int eq = s.indexOf('=', start);
-        if (eq >= 0 && eq < end) {
-          params.add(new Param(new Span(start, eq), new Span(eq + 1, end)));
-        } else {
-          params.add(new Param(new Span(start, end), null));
+    while (start < query.end()) {
+      int end = start;
+      int eq = -1;
+      while (end < query.end() && s.charAt(end) != '&') {
+        if (eq < 0 && s.charAt(end) == '=') {
+          eq = end;
         }
+        end++;
+      }
+      if (end > start) {
+        params.add(
+            eq < 0
+                ? new Param(new Span(start, end), null)
+                : new Param(new Span(start, eq), new Span(eq + 1, end)));
       }
       start = end + 1;
     }
