@@ -58,8 +58,7 @@ public final class PostgresConnectionInfo {
   private static final Pattern JDBC_SCHEME =
       Pattern.compile("(?i)jdbc:postgresql://.*", Pattern.DOTALL);
   private static final Pattern ANY_SCHEME =
-      Pattern.compile(
-          "([A-Za-z][A-Za-z0-9+.\\-]*(?::[A-Za-z][A-Za-z0-9+.\\-]*)?):.*", Pattern.DOTALL);
+      Pattern.compile("((?:jdbc:)?[A-Za-z][A-Za-z0-9+.\\-]*)://.*", Pattern.DOTALL);
 
   private final List<String> hosts;
   private final String database;

@@ -101,6 +101,8 @@ class PostgresConnectionInfoTest {
           postgresql://app:S3cr3tPw@db/app?host=a,b&port=1,2,3 | port lists 3 ports for 2 hosts
           user=app password=S3cr3tPw sslmode          | not a PostgreSQL connection string
           S3cr3tPw                                    | not a PostgreSQL connection string
+          app:S3cr3tPw:x@db/app                       | not a PostgreSQL connection string
+          jdbc:mysql://app:S3cr3tPw@db/app            | unsupported scheme "jdbc:mysql"
           """)
   void unusableUrlsAreRefusedWithoutTheirPassword(String url, String message) {
     assertThatThrownBy(() -> PostgresConnectionInfo.parse(url))
