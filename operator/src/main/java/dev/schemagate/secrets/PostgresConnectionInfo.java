@@ -2,11 +2,9 @@ package dev.schemagate.secrets;
 
 import dev.schemagate.secrets.UrlParts.Host;
 import dev.schemagate.secrets.UrlParts.Param;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -34,25 +32,6 @@ import java.util.stream.Collectors;
  */
 public final class PostgresConnectionInfo {
 
-  /** libpq parameter names that pgjdbc spells differently. */
-  private static final Map<String, String> LIBPQ_TO_PGJDBC =
-      Map.of(
-          "application_name", "ApplicationName",
-          "connect_timeout", "connectTimeout",
-          "target_session_attrs", "targetServerType",
-          "keepalives", "tcpKeepAlive",
-          "gssencmode", "gssEncMode");
-
-  /** libpq's target_session_attrs values in pgjdbc's targetServerType terms. */
-  private static final Map<String, String> TARGET_SERVER_TYPES =
-      Map.of(
-          "any", "any",
-          "read-write", "primary",
-          "primary", "primary",
-          "read-only", "secondary",
-          "standby", "secondary",
-          "prefer-standby", "preferSecondary");
-
   private static final Pattern LIBPQ_SCHEME =
       Pattern.compile("(?i)postgres(?:ql)?://.*", Pattern.DOTALL);
   private static final Pattern JDBC_SCHEME =
@@ -68,8 +47,8 @@ public final class PostgresConnectionInfo {
   private final Map<String, String> secretParams;
   private final String display;
 
-  private PostgresConnectionInfo(Builder b, String display) {
-    this.hosts = b.hosts.stream().map(Endpoint::toString).toList();
+  private PostgresConnectionInfo(PostgresTargetBuilder b, String display) {
+    this.hosts = b.hosts.stream().map(Object::toString).toList();
     this.database = b.database;
     this.user = b.user;
     this.password = b.password;
@@ -88,7 +67,7 @@ public final class PostgresConnectionInfo {
     }
     String s = url.strip();
     String display = Masker.standard().maskUrl(s);
-    Builder b;
+    PostgresTargetBuilder b;
     if (LIBPQ_SCHEME.matcher(s).matches()) {
       b = fromUri(s, false, display);
     } else if (JDBC_SCHEME.matcher(s).matches()) {
@@ -164,13 +143,13 @@ public final class PostgresConnectionInfo {
     return display;
   }
 
-  private static Builder fromUri(String s, boolean jdbc, String display) {
+  private static PostgresTargetBuilder fromUri(String s, boolean jdbc, String display) {
     UrlParts parts = UrlSplitter.split(s, 0, s.length(), false);
     if (!parts.userinfoReadable() || parts.whole().end() != s.length()) {
       throw new ConnectionUrlException(
           "cannot read the host list of " + display + ": expected host[:port][,host[:port]...]");
     }
-    Builder b = new Builder(jdbc);
+    PostgresTargetBuilder b = new PostgresTargetBuilder(jdbc);
     if (parts.userinfo() != null) {
       b.user = PercentCoding.decode(parts.user().of(s), false);
       if (parts.password() != null) {
@@ -195,161 +174,17 @@ public final class PostgresConnectionInfo {
     return b;
   }
 
-  private static Builder fromConninfo(String s) {
+  private static PostgresTargetBuilder fromConninfo(String s) {
     Optional<List<Conninfo.Entry>> entries = Conninfo.parse(s);
     if (entries.isEmpty()) {
       throw new ConnectionUrlException(
           "not a PostgreSQL connection string: expected postgresql://user:password@host:5432/db,"
               + " jdbc:postgresql://host:5432/db or libpq key=value pairs");
     }
-    Builder b = new Builder(false);
+    PostgresTargetBuilder b = new PostgresTargetBuilder(false);
     for (Conninfo.Entry e : entries.get()) {
       b.param(e.key(), e.value());
     }
     return b;
-  }
-
-  /** A host (IPv6 literals in brackets) and its port, null for pgjdbc's default. */
-  private record Endpoint(String host, Integer port) {
-    @Override
-    public String toString() {
-      return port == null ? host : host + ":" + port;
-    }
-  }
-
-  /** Collects the pieces; parameters given by name override those from the URI, as in libpq. */
-  private static final class Builder {
-    final boolean jdbc;
-    final List<Endpoint> hosts = new ArrayList<>();
-    String database = "";
-    String user;
-    String password;
-    String hostParam;
-    String hostaddrParam;
-    String portParam;
-    final Map<String, String> params = new LinkedHashMap<>();
-    final Map<String, String> secretParams = new LinkedHashMap<>();
-
-    Builder(boolean jdbc) {
-      this.jdbc = jdbc;
-    }
-
-    void param(String name, String value) {
-      switch (name) {
-        case "user" -> user = value;
-        case "password" -> password = value;
-        case "dbname" -> database = value;
-        case "host" -> hostParam = value;
-        case "hostaddr" -> hostaddrParam = value;
-        case "port" -> portParam = value;
-        default -> {
-          String key = jdbc ? name : LIBPQ_TO_PGJDBC.getOrDefault(name, name);
-          String converted = jdbc ? value : convertValue(name, value);
-          if (SecretNames.looksSecret(key)) {
-            secretParams.put(key, converted);
-          } else {
-            params.put(key, converted);
-          }
-        }
-      }
-    }
-
-    void addHost(String name, String port, int index) {
-      if (name.startsWith("/")) {
-        throw new ConnectionUrlException(
-            "host "
-                + index
-                + " is a Unix-domain socket directory; connect over TCP with a host name instead");
-      }
-      if (name.isEmpty()) {
-        name = "localhost";
-      }
-      boolean ipv6 = name.indexOf(':') >= 0;
-      if (ipv6 && !name.startsWith("[")) {
-        name = "[" + name + "]";
-      }
-      if (ipv6 && !name.endsWith("]")) {
-        throw new ConnectionUrlException("host " + index + " is not a valid host name");
-      }
-      String bare = ipv6 ? name.substring(1, name.length() - 1) : name;
-      for (int i = 0; i < bare.length(); i++) {
-        char c = bare.charAt(i);
-        boolean ok =
-            Character.isLetterOrDigit(c)
-                || c == '.'
-                || c == '-'
-                || c == '_'
-                || (ipv6 && c == ':')
-                || (ipv6 && c == '%');
-        if (!ok) {
-          throw new ConnectionUrlException("host " + index + " is not a valid host name");
-        }
-      }
-      if (port != null && !port.isEmpty()) {
-        int number;
-        try {
-          number = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-          number = -1;
-        }
-        if (number < 1 || number > 65535) {
-          throw new ConnectionUrlException(
-              "port of host " + index + " must be between 1 and 65535");
-        }
-        hosts.add(new Endpoint(name, number));
-      } else {
-        hosts.add(new Endpoint(name, null));
-      }
-    }
-
-    /** Applies host, hostaddr and port parameters (lists, as in libpq) over the URI's hosts. */
-    void finish() {
-      String names = hostParam != null ? hostParam : hostaddrParam;
-      if (names != null || portParam != null) {
-        List<String> hostNames = new ArrayList<>();
-        if (names != null) {
-          hostNames.addAll(List.of(names.split(",", -1)));
-        } else if (!hosts.isEmpty()) {
-          for (Endpoint h : hosts) {
-            hostNames.add(h.host());
-          }
-        } else {
-          hostNames.add("");
-        }
-        List<String> ports = new ArrayList<>();
-        if (portParam != null) {
-          ports.addAll(List.of(portParam.split(",", -1)));
-        } else {
-          // As in libpq, host and port are separate settings: the URI's ports still apply.
-          hosts.forEach(h -> ports.add(h.port() == null ? "" : h.port().toString()));
-          if (ports.size() != hostNames.size() && ports.size() > 1) {
-            ports.clear();
-          }
-        }
-        if (ports.size() > 1 && ports.size() != hostNames.size()) {
-          throw new ConnectionUrlException(
-              "port lists " + ports.size() + " ports for " + hostNames.size() + " hosts");
-        }
-        hosts.clear();
-        for (int i = 0; i < hostNames.size(); i++) {
-          String port = ports.isEmpty() ? null : ports.get(ports.size() == 1 ? 0 : i).strip();
-          addHost(hostNames.get(i).strip(), port, i + 1);
-        }
-      }
-      if (hosts.isEmpty()) {
-        hosts.add(new Endpoint("localhost", null));
-      }
-    }
-
-    private static String convertValue(String libpqName, String value) {
-      switch (libpqName) {
-        case "target_session_attrs":
-          return TARGET_SERVER_TYPES.getOrDefault(value.toLowerCase(Locale.ROOT), value);
-        case "keepalives":
-          return "0".equals(value.strip()) ? "false" : "true";
-        default:
-          return value;
-      }
-    }
   }
 }
