@@ -43,6 +43,7 @@ class PostgresConnectionInfoTest {
       textBlock =
           """
           postgres://app:pw@db/app                                          | jdbc:postgresql://db/app                 | app | pw
+          postgres://app:50%off@db/app                                      | jdbc:postgresql://db/app                 | app | 50%off
           postgresql://app:p%40ss%3Aw%2F%3F@db:5432/app?sslmode=require      | jdbc:postgresql://db:5432/app?sslmode=require | app | p@ss:w/?
           postgresql://app:p@ss:w/o?rd#x@h1:5432,h2:5433/app                | jdbc:postgresql://h1:5432,h2:5433/app    | app | p@ss:w/o?rd#x
           postgresql://db/app?user=app&password=p%26w&application_name=my%20app | jdbc:postgresql://db/app?ApplicationName=my%20app | app | p&w
