@@ -208,6 +208,17 @@ class RedisProbeTest {
   }
 
   @Test
+  void tlsToAPlainTextServerIsUnreachable() throws IOException {
+    int port = startRedis();
+
+    RedisProbeResult result = ping("rediss://:" + PASSWORD + "@127.0.0.1:" + port);
+
+    assertThat(result.reason()).isEqualTo(Reason.RedisUnreachable);
+    assertThat(result.elapsed()).isLessThan(TIMEOUT.plusMillis(500));
+    System.out.println("rediss:// to a plain-text server: " + result.message());
+  }
+
+  @Test
   void invalidUrlIsSaidWithoutRepeatingIt() {
     for (String url :
         List.of(
