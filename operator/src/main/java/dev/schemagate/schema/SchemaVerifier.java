@@ -1,0 +1,171 @@
+package dev.schemagate.schema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * Checks that a database holds what {@link SchemaRequirements} ask for.
+ *
+ * <p>The check runs in one short read-only transaction on the given connection:
+ *
+ * <ol>
+ *   <li>{@code set_config('statement_timeout', ?, true)}: the timeout, local to this transaction
+ *       (so it also works through a transaction-mode pooler such as PgBouncer or Supavisor);
+ *   <li>the catalog query ({@link CatalogQuery}): every table, column and index in one round trip;
+ *   <li>only when a Flyway check is asked and the table exists: one read of the history table.
+ * </ol>
+ *
+ * <p>The transaction is rolled back and the connection's auto-commit, read-only flag and network
+ * timeout are restored. Read-only is a second line of defence: even if a name were ever mistaken
+ * for SQL, the server would refuse to change anything.
+ *
+ * <p>Time is bounded three ways: the server cancels each statement after {@code timeout}; the
+ * driver cancels from the client a second later if the server did not; and the socket gives up two
+ * seconds after that, for a database that stopped answering altogether. Each statement (at most
+ * three) is bounded on its own.
+ */
+public final class SchemaVerifier {
+
+  /** Opens a connection; failures to connect are classified like any other. */
+  @FunctionalInterface
+  public interface Connector {
+    Connection connect() throws SQLException;
+  }
+
+  private static final Executor DIRECT = Runnable::run;
+  private static final Duration NETWORK_GRACE = Duration.ofSeconds(2);
+
+  private SchemaVerifier() {}
+
+  /**
+   * Connects, verifies and closes, never throwing: a missing schema becomes {@link
+   * VerificationOutcome.Checked}, anything else a {@link VerificationOutcome.Failed} whose reason
+   * tells a silent database from a refused permission from a real error.
+   */
+  public static VerificationOutcome check(
+      Connector connector, SchemaRequirements requirements, Duration timeout) {
+    try (Connection connection = connector.connect()) {
+      return new VerificationOutcome.Checked(verify(connection, requirements, timeout));
+    } catch (SQLException | RuntimeException e) {
+      return SqlFailures.classify(e);
+    }
+  }
+
+  /**
+   * Verifies on a connection the caller owns (and closes). The connection must be in auto-commit
+   * mode: the check opens and rolls back its own transaction, and must not end one of the caller's.
+   *
+   * @throws SQLException when the database fails to answer; classify it with {@link SqlFailures}
+   */
+  public static SchemaReport verify(
+      Connection connection, SchemaRequirements requirements, Duration timeout)
+      throws SQLException {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive");
+    }
+    if (!connection.getAutoCommit()) {
+      throw new IllegalArgumentException(
+          "the connection must be in auto-commit mode: the check runs its own transaction");
+    }
+    int networkTimeout = connection.getNetworkTimeout();
+    boolean readOnly = connection.isReadOnly();
+    connection.setNetworkTimeout(DIRECT, millis(timeout.plus(NETWORK_GRACE).plusSeconds(1)));
+    SQLException failure = null;
+    try {
+      connection.setReadOnly(true);
+      connection.setAutoCommit(false);
+      return inTransaction(connection, requirements, timeout);
+    } catch (SQLException e) {
+      failure = e;
+      throw e;
+    } finally {
+      restore(connection, networkTimeout, readOnly, failure);
+    }
+  }
+
+  /**
+   * Driver settings that bound connecting and reading by {@code timeout}; the caller adds user,
+   * password and TLS settings from the database URL.
+   */
+  public static Properties connectionProperties(Duration timeout) {
+    String seconds = Long.toString(Math.max(1, ceilSeconds(timeout)));
+    Properties properties = new Properties();
+    properties.setProperty("connectTimeout", seconds);
+    properties.setProperty("loginTimeout", seconds);
+    properties.setProperty(
+        "socketTimeout", Long.toString(ceilSeconds(timeout.plus(NETWORK_GRACE))));
+    properties.setProperty("tcpKeepAlive", "true");
+    properties.setProperty("ApplicationName", "schemagate");
+    // Named server-side statements break behind transaction-mode poolers; unnamed ones do not.
+    properties.setProperty("prepareThreshold", "0");
+    return properties;
+  }
+
+  private static SchemaReport inTransaction(
+      Connection connection, SchemaRequirements requirements, Duration timeout)
+      throws SQLException {
+    // The client-side cancel comes a second after the server's, so the server's clearer
+    // "canceling statement due to statement timeout" is what normally comes back.
+    int clientTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, ceilSeconds(timeout) + 1);
+    try (PreparedStatement set =
+        connection.prepareStatement("SELECT set_config('statement_timeout', ?, true)")) {
+      set.setString(1, Long.toString(millis(timeout)));
+      set.execute();
+    }
+    CatalogQuery.Findings findings =
+        CatalogQuery.run(connection, requirements, clientTimeoutSeconds);
+    FlywayCheck flyway = null;
+    SchemaRequirements.Flyway history = requirements.flyway();
+    if (history != null) {
+      flyway =
+          findings.flywayRelation() == null
+              ? FlywayCheck.tableMissing(history.table(), history.minVersion())
+              : FlywayCheck.evaluate(
+                  history.table(),
+                  history.minVersion(),
+                  FlywayHistoryQuery.read(
+                      connection, findings.flywayRelation(), clientTimeoutSeconds));
+    }
+    return new SchemaReport(
+        requirements.schema(),
+        findings.schemaFound(),
+        findings.missingTables(),
+        findings.missingColumns(),
+        findings.missingIndexes(),
+        flyway,
+        SchemaReport.Checked.of(requirements));
+  }
+
+  /**
+   * Puts the connection back as it was. A failure here must not hide the failure that brought us
+   * here (a dead connection fails both), so it is attached to that one instead.
+   */
+  private static void restore(
+      Connection connection, int networkTimeout, boolean readOnly, SQLException failure)
+      throws SQLException {
+    try {
+      connection.rollback();
+      connection.setAutoCommit(true);
+      connection.setReadOnly(readOnly);
+      connection.setNetworkTimeout(DIRECT, networkTimeout);
+    } catch (SQLException e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      } else {
+        throw e;
+      }
+    }
+  }
+
+  private static int millis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+  }
+
+  private static long ceilSeconds(Duration d) {
+    return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+  }
+}
