@@ -168,21 +168,30 @@ public final class ControlPlane implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Starts the plane. The free ports are picked just before launch, so another process may grab
+     * one in between: a start that fails with "address already in use" is retried (twice).
+     */
     public ControlPlane start() {
-      ControlPlane plane =
-          new ControlPlane(
-              binaries != null ? binaries : KubeBinaries.directory(),
-              new ArrayList<>(users.values()),
-              startupTimeout);
-      try {
-        plane.startCore();
-        if (controllerManager) {
-          plane.startControllerManager();
+      Path bin = binaries != null ? binaries : KubeBinaries.directory();
+      for (int attempt = 1; ; attempt++) {
+        ControlPlane plane = new ControlPlane(bin, new ArrayList<>(users.values()), startupTimeout);
+        try {
+          plane.startCore();
+          if (controllerManager) {
+            plane.startControllerManager();
+          }
+          return plane;
+        } catch (RuntimeException | Error e) {
+          plane.close();
+          if (attempt < 3 && String.valueOf(e.getMessage()).contains("address already in use")) {
+            System.err.println(
+                "[control-plane] port taken meanwhile, starting again: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+            continue;
+          }
+          throw e;
         }
-        return plane;
-      } catch (RuntimeException | Error e) {
-        plane.close();
-        throw e;
       }
     }
   }
@@ -270,6 +279,13 @@ public final class ControlPlane implements AutoCloseable {
     return controllerManagerStartup;
   }
 
+  /** The running processes by name (etcd, kube-apiserver, kube-controller-manager). */
+  public synchronized Map<String, ProcessHandle> processes() {
+    Map<String, ProcessHandle> handles = new LinkedHashMap<>();
+    processes.forEach((name, process) -> handles.put(name, process.toHandle()));
+    return handles;
+  }
+
   public synchronized boolean controllerManagerRunning() {
     Process kcm = processes.get("kube-controller-manager");
     return kcm != null && kcm.isAlive();
@@ -312,20 +328,23 @@ public final class ControlPlane implements AutoCloseable {
   /**
    * A raw request with a token user's credentials, e.g. {@code request(ADMIN_USER, "POST",
    * "/api/v1/namespaces?fieldValidation=Strict", json)}. Returns any status, never throws on 4xx.
+   * User {@code null}: anonymous.
    */
   public Response request(String user, String method, String path, String jsonBody) {
     HttpRequest.BodyPublisher body =
         jsonBody == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8);
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(apiServerUrl().resolve(path))
             .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token(user))
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
-            .method(method, body)
-            .build();
+            .method(method, body);
+    if (user != null) {
+      builder.header("Authorization", "Bearer " + token(user));
+    }
+    HttpRequest request = builder.build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body(), response.headers().map());
@@ -374,6 +393,7 @@ public final class ControlPlane implements AutoCloseable {
 
   private void startCore() {
     long start = System.nanoTime();
+    startWatchdog(); // first: from here on the directory is cleaned up even if the JVM dies
     Certificates.generate(dir);
     SecureRandom random = new SecureRandom();
     tokens.put(ADMIN_USER, randomToken(random));
@@ -382,12 +402,14 @@ public final class ControlPlane implements AutoCloseable {
     }
     writeTokenFile();
     sslContext = trusting(caCertFile());
+    // HTTP/1.1: the API server ends HTTP/2 connections after an anonymous request (GOAWAY),
+    // which would also break the requests sharing that connection.
     http =
         HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .sslContext(sslContext)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    startWatchdog();
 
     long deadline = System.nanoTime() + startupTimeout.toNanos();
     int etcdPort = freePort();
@@ -751,8 +773,16 @@ public final class ControlPlane implements AutoCloseable {
         // stopping anyway
       }
     }
+    long start = System.nanoTime();
     for (Map.Entry<String, Process> entry : toStop) {
       stop(entry.getKey(), entry.getValue());
+    }
+    if (!toStop.isEmpty()) {
+      System.err.printf(
+          "[control-plane] stopped %s in %d ms (%s)%n",
+          apiPort == 0 ? "" : apiServerUrl(),
+          (System.nanoTime() - start) / 1_000_000,
+          Thread.currentThread().getName());
     }
     if (Boolean.getBoolean(KEEP_DIR_PROPERTY)) {
       System.err.println("[control-plane] kept " + dir);

@@ -92,7 +92,11 @@ class RbacEnforcementTest {
   }
 
   @Test
-  void anonymousRequestsAreForbiddenAndTheAdminIsAllowed() {
+  void anonymousAndImpersonatedUsersAreForbiddenTheAdminIsAllowed() {
+    ControlPlane.Response anonymous = plane.request(null, "GET", "/api/v1/namespaces", null);
+    assertThat(anonymous.status()).isEqualTo(403);
+    assertThat(anonymous.body()).contains("system:anonymous");
+    assertThat(plane.request(null, "GET", "/readyz", null).body()).isEqualTo("ok");
     assertThat(admin.getKubernetesVersion().getGitVersion()).isEqualTo("v1.34.12");
     assertThat(admin.namespaces().withName(NAMESPACE).get()).isNotNull();
     try (KubernetesClient impersonated =
