@@ -249,7 +249,7 @@ class CrdOnRealApiServerTest {
   @MethodSource("examples")
   void everyExampleIsAccepted(Crd.Example example) {
     ObjectNode object = example.document().deepCopy();
-    ((ObjectNode) object.with("metadata")).put("namespace", NAMESPACE);
+    object.withObjectProperty("metadata").put("namespace", NAMESPACE);
     ControlPlane.Response response = create(object);
     try {
       assertThat(response.status()).as(response.body()).isEqualTo(201);
