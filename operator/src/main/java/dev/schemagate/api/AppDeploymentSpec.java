@@ -65,7 +65,9 @@ public class AppDeploymentSpec {
   @ValidationRule(
       value = "self.all(c, self.exists_one(d, d.name == c.name))",
       message = "component names must be unique",
-      reason = "FieldValueDuplicate")
+      // FieldValueInvalid, not FieldValueDuplicate: with the latter the API server replaces this
+      // message with a bare 'Duplicate value: "array"'.
+      reason = "FieldValueInvalid")
   @JsonPropertyDescription("The application's workloads, each a Deployment of the image.")
   private List<ComponentSpec> components;
 

@@ -15,6 +15,11 @@ public class MigrationStatus {
   @JsonPropertyDescription("Name of the migration Job.")
   private String jobName;
 
+  @JsonPropertyDescription(
+      "Value of the schemagate.dev/retry annotation the Job was created for: setting a new value"
+          + " retries a failed revision.")
+  private String retryToken;
+
   @JsonPropertyDescription("Pending, Running, Succeeded or Failed.")
   private MigrationState state;
 

@@ -1,11 +1,13 @@
 package dev.schemagate.cli;
 
+import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.runtime.HealthServer;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +50,32 @@ final class OperatorCommand implements Callable<Integer> {
   int reconcileThreads;
 
   @Option(
+      names = "--operator-image",
+      defaultValue = "${env:SCHEMAGATE_IMAGE:-" + OperatorSettings.DEFAULT_IMAGE + "}",
+      description =
+          "schemagate's own image, for Flyway migration Jobs and the schema gate."
+              + " Env: SCHEMAGATE_IMAGE. Default: ${DEFAULT-VALUE}.")
+  String operatorImage;
+
+  @Option(
+      names = "--stuck-pod-grace",
+      defaultValue = "${env:SCHEMAGATE_STUCK_POD_GRACE:-PT5M}",
+      converter = DurationConverter.class,
+      description =
+          "How long a migration pod may wait on its image or configuration (ImagePullBackOff,"
+              + " CreateContainerConfigError) before the migration fails; ISO-8601 (PT5M) or"
+              + " seconds. Env: SCHEMAGATE_STUCK_POD_GRACE. Default: ${DEFAULT-VALUE}.")
+  Duration stuckPodGrace;
+
+  @Option(
+      names = "--jobs-to-keep",
+      defaultValue = "${env:SCHEMAGATE_JOBS_TO_KEEP:-3}",
+      description =
+          "Migration Jobs kept per AppDeployment, newest revisions first, so their logs can be"
+              + " read. Env: SCHEMAGATE_JOBS_TO_KEEP. Default: ${DEFAULT-VALUE}.")
+  int jobsToKeep;
+
+  @Option(
       names = "--health-port",
       defaultValue = "${env:SCHEMAGATE_HEALTH_PORT:-8081}",
       description =
@@ -58,13 +86,15 @@ final class OperatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     logging.apply();
-    OperatorSettings settings = new OperatorSettings(namespaces, reconcileThreads);
+    OperatorSettings settings =
+        new OperatorSettings(
+            namespaces, reconcileThreads, operatorImage, stuckPodGrace, jobsToKeep);
     KubernetesClient client = new KubernetesClientBuilder().build();
     log.info(
         "Starting schemagate operator against {} watching {}",
         client.getMasterUrl(),
         settings.watchesAllNamespaces() ? "all namespaces" : settings.namespaces());
-    Operator operator = SchemagateOperator.create(client, settings);
+    Operator operator = SchemagateOperator.create(client, settings, new LiveDependencyChecks());
     HealthServer health = HealthServer.start(healthPort, operator.getRuntimeInfo());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

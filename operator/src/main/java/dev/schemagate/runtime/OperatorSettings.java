@@ -1,15 +1,27 @@
 package dev.schemagate.runtime;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * How the operator runs, from flags or environment.
  *
  * @param namespaces namespaces to watch; empty means all
  * @param reconcileThreads AppDeployments reconciled concurrently
+ * @param operatorImage schemagate's own image: runs Flyway Jobs and the schema gate
+ * @param stuckPodGrace how long a migration pod may wait on its image or config before the
+ *     migration is failed
+ * @param jobsToKeep migration Jobs kept per AppDeployment (newest revisions), so their logs can be
+ *     read
  */
-public record OperatorSettings(List<String> namespaces, int reconcileThreads) {
+public record OperatorSettings(
+    List<String> namespaces,
+    int reconcileThreads,
+    String operatorImage,
+    Duration stuckPodGrace,
+    int jobsToKeep) {
+
+  public static final String DEFAULT_IMAGE = "ghcr.io/schemagate/schemagate:0.1.0";
 
   public OperatorSettings {
     namespaces =
@@ -20,11 +32,26 @@ public record OperatorSettings(List<String> namespaces, int reconcileThreads) {
       throw new IllegalArgumentException(
           "reconcile threads must be at least 1, got " + reconcileThreads);
     }
-    Objects.requireNonNull(namespaces);
+    if (jobsToKeep < 1) {
+      throw new IllegalArgumentException("jobs to keep must be at least 1, got " + jobsToKeep);
+    }
+    if (stuckPodGrace.isNegative()) {
+      throw new IllegalArgumentException(
+          "stuck pod grace must not be negative, got " + stuckPodGrace);
+    }
   }
 
   public static OperatorSettings defaults() {
-    return new OperatorSettings(List.of(), 10);
+    return new OperatorSettings(List.of(), 10, DEFAULT_IMAGE, Duration.ofMinutes(5), 3);
+  }
+
+  public OperatorSettings withStuckPodGrace(Duration grace) {
+    return new OperatorSettings(namespaces, reconcileThreads, operatorImage, grace, jobsToKeep);
+  }
+
+  public OperatorSettings withNamespaces(List<String> watched) {
+    return new OperatorSettings(
+        watched, reconcileThreads, operatorImage, stuckPodGrace, jobsToKeep);
   }
 
   public boolean watchesAllNamespaces() {

@@ -1,6 +1,7 @@
 package dev.schemagate.runtime;
 
 import dev.schemagate.lifecycle.AppDeploymentReconciler;
+import dev.schemagate.lifecycle.DependencyChecks;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.util.HashSet;
@@ -14,7 +15,8 @@ public final class SchemagateOperator {
    * Server-side apply is off for the primary's status and for dependents, in production as in
    * tests: the path we test is the path we ship (see docs/operations.md).
    */
-  public static Operator create(KubernetesClient client, OperatorSettings settings) {
+  public static Operator create(
+      KubernetesClient client, OperatorSettings settings, DependencyChecks checks) {
     Operator operator =
         new Operator(
             o ->
@@ -24,7 +26,7 @@ public final class SchemagateOperator {
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withConcurrentReconciliationThreads(settings.reconcileThreads()));
     operator.register(
-        new AppDeploymentReconciler(),
+        new AppDeploymentReconciler(settings, checks),
         config -> {
           if (!settings.watchesAllNamespaces()) {
             config.settingNamespaces(new HashSet<>(settings.namespaces()));

@@ -143,13 +143,6 @@ class CrdOnRealApiServerTest {
    */
   static final Map<String, Expected> KNOWN_DIFFERENCES =
       Map.of(
-          "duplicate component names",
-          new Expected(
-              422,
-              "Duplicate value: \"array\"",
-              "spec.components",
-              "the rule has reason FieldValueDuplicate; the server then reports"
-                  + " field.Duplicate(path, value) and drops the rule's message"),
           "misspelled field spec.componets",
           new Expected(
               400,

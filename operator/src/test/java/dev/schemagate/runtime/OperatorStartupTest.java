@@ -8,6 +8,7 @@ import dev.schemagate.api.Crd;
 import dev.schemagate.api.InvalidAppDeployments;
 import dev.schemagate.api.Phase;
 import dev.schemagate.lifecycle.Conditions;
+import dev.schemagate.lifecycle.LiveDependencyChecks;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -43,7 +44,8 @@ class OperatorStartupTest {
         .customResourceDefinitions()
         .load(Files.newInputStream(Crd.committed()))
         .createOr(existing -> existing.update());
-    operator = SchemagateOperator.create(client, OperatorSettings.defaults());
+    operator =
+        SchemagateOperator.create(client, OperatorSettings.defaults(), new LiveDependencyChecks());
     health = HealthServer.start(0, operator.getRuntimeInfo());
   }
 
@@ -81,6 +83,7 @@ class OperatorStartupTest {
 
   @Test
   void aNewAppDeploymentGetsReadyFalseAndObservedGenerationAtOnce() {
+    // Its database Secret does not exist: the status must say so, naming the field.
     operator.start();
     AppDeployment created =
         client
@@ -98,13 +101,12 @@ class OperatorStartupTest {
               assertThat(current.getStatus()).isNotNull();
               assertThat(current.getStatus().getObservedGeneration())
                   .isEqualTo(current.getMetadata().getGeneration());
-              assertThat(current.getStatus().getPhase()).isEqualTo(Phase.Pending);
+              assertThat(current.getStatus().getPhase()).isEqualTo(Phase.Failed);
               Condition ready = Conditions.find(current.getStatus().getConditions(), "Ready");
               assertThat(ready.getStatus()).isEqualTo("False");
-              assertThat(
-                      Conditions.find(current.getStatus().getConditions(), "Reconciling")
-                          .getStatus())
-                  .isEqualTo("True");
+              Condition stalled = Conditions.find(current.getStatus().getConditions(), "Stalled");
+              assertThat(stalled.getStatus()).isEqualTo("True");
+              assertThat(stalled.getMessage()).contains("spec.database.urlSecretRef", "shop-db");
             });
   }
 }

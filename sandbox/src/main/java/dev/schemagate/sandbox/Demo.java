@@ -3,6 +3,7 @@ package dev.schemagate.sandbox;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.cli.LogFormat;
 import dev.schemagate.cli.Logging;
+import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -80,7 +81,7 @@ public final class Demo implements Callable<Integer> {
       timeline.step("Kubernetes API (in-process) listening at %s", cluster.url());
       timeline.step("CRD appdeployments.schemagate.dev installed");
 
-      Operator operator = SchemagateOperator.create(client, OperatorSettings.defaults());
+      Operator operator = SchemagateOperator.create(client, OperatorSettings.defaults(), new LiveDependencyChecks());
       try {
         operator.start();
         timeline.step("schemagate operator started");

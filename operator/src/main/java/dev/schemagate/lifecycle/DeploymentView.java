@@ -1,0 +1,21 @@
+package dev.schemagate.lifecycle;
+
+/**
+ * What the planner needs to know of one component's Deployment.
+ *
+ * @param name the Deployment's name
+ * @param templateHash the schemagate.dev/template-hash annotation: which pod template it runs
+ * @param revision the revision its pod template was built for
+ * @param image the image of the component's container
+ * @param replicas spec.replicas
+ * @param readyReplicas status.readyReplicas
+ * @param pods component pods that still exist (also terminating ones)
+ */
+public record DeploymentView(
+    String name,
+    String templateHash,
+    String revision,
+    String image,
+    int replicas,
+    int readyReplicas,
+    int pods) {}

@@ -1,0 +1,189 @@
+package dev.schemagate.lifecycle;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.lifecycle.Action.CaptureLogTail;
+import dev.schemagate.lifecycle.Action.CreateJob;
+import dev.schemagate.lifecycle.Action.DeleteJob;
+import dev.schemagate.lifecycle.Action.EnsureDeployment;
+import dev.schemagate.migration.MigrationJobs;
+import dev.schemagate.secrets.Masker;
+import dev.schemagate.workload.ComponentDeployments;
+import dev.schemagate.workload.Labels;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Carries out a plan's actions: the only place the lifecycle writes Jobs and Deployments. */
+final class Executor {
+
+  static final int LOG_TAIL_LINES = 50;
+  private static final Logger log = LoggerFactory.getLogger(Executor.class);
+
+  private final KubernetesClient client;
+  private final String operatorImage;
+
+  Executor(KubernetesClient client, String operatorImage) {
+    this.client = client;
+    this.operatorImage = operatorImage;
+  }
+
+  /**
+   * @param cached the component Deployments of the informer cache, by name: read from there, not
+   *     from the API server, so a steady AppDeployment costs no requests
+   */
+  void execute(AppDeployment owner, Plan plan, Masker masker, Map<String, Deployment> cached) {
+    String revision = plan.status().getRevision();
+    for (Action action : plan.actions()) {
+      if (action instanceof CreateJob create) {
+        createJob(owner, create, revision);
+      } else if (action instanceof DeleteJob delete) {
+        deleteJob(owner, delete);
+      } else if (action instanceof EnsureDeployment ensure) {
+        ensureDeployment(owner, ensure, revision, cached);
+      } else if (action instanceof CaptureLogTail capture) {
+        plan.status().getMigration().setLogTail(masker.maskText(logTail(owner, capture, masker)));
+      }
+    }
+  }
+
+  private void createJob(AppDeployment owner, CreateJob create, String revision) {
+    try {
+      client
+          .resource(
+              MigrationJobs.build(
+                  owner, create.name(), revision, create.retryToken(), operatorImage))
+          .create();
+      log.info("Created migration Job {} for revision {}", create.name(), revision);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      // The deterministic name makes a second create fail: the Job is there, which is the goal.
+      log.info("Migration Job {} already exists; not creating it again", create.name());
+    }
+  }
+
+  private void deleteJob(AppDeployment owner, DeleteJob delete) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(owner.getMetadata().getNamespace())
+        .withName(delete.name())
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete();
+    log.info("Deleted Job {}: {}", delete.name(), delete.why());
+  }
+
+  private void ensureDeployment(
+      AppDeployment owner,
+      EnsureDeployment ensure,
+      String revision,
+      Map<String, Deployment> cached) {
+    ComponentSpec component =
+        owner.getSpec().getComponents().stream()
+            .filter(c -> c.getName().equals(ensure.component()))
+            .findFirst()
+            .orElseThrow();
+    String namespace = owner.getMetadata().getNamespace();
+    String name = ComponentDeployments.name(owner, component.getName());
+    Deployment existing = cached.get(name);
+    if (existing == null) {
+      createDeployment(ComponentDeployments.build(owner, component, revision, ensure.replicas()));
+      ensureService(owner, component);
+    } else if (ensure.newTemplate()) {
+      Deployment desired =
+          ComponentDeployments.build(owner, component, revision, ensure.replicas());
+      if (differs(existing, desired)) {
+        client.resource(ComponentDeployments.applyTo(copy(existing), desired)).update();
+        log.info(
+            "Rolled Deployment {} to revision {} with {} replicas",
+            name,
+            revision,
+            ensure.replicas());
+        ensureService(owner, component);
+      }
+    } else if (!Objects.equals(existing.getSpec().getReplicas(), ensure.replicas())) {
+      Deployment scaled = copy(existing);
+      scaled.getSpec().setReplicas(ensure.replicas());
+      client.resource(scaled).update();
+      log.info(
+          "Scaled Deployment {} to {} replicas, keeping its revision", name, ensure.replicas());
+    }
+  }
+
+  private void createDeployment(Deployment deployment) {
+    try {
+      client.resource(deployment).create();
+      log.info(
+          "Created Deployment {} with {} replicas",
+          deployment.getMetadata().getName(),
+          deployment.getSpec().getReplicas());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      // The cache had not seen it yet; the next reconcile compares it with the spec.
+    }
+  }
+
+  /** Never change an object of the informer cache in place. */
+  private Deployment copy(Deployment cached) {
+    return client.getKubernetesSerialization().clone(cached);
+  }
+
+  private static boolean differs(Deployment existing, Deployment desired) {
+    String wanted = desired.getMetadata().getAnnotations().get(Labels.TEMPLATE_HASH);
+    String actual =
+        existing.getMetadata().getAnnotations() == null
+            ? null
+            : existing.getMetadata().getAnnotations().get(Labels.TEMPLATE_HASH);
+    String wantedImage =
+        desired.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    String actualImage =
+        existing.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    return !wanted.equals(actual)
+        || !wantedImage.equals(actualImage)
+        || !Objects.equals(existing.getSpec().getReplicas(), desired.getSpec().getReplicas());
+  }
+
+  private void ensureService(AppDeployment owner, ComponentSpec component) {
+    Service desired = ComponentDeployments.service(owner, component);
+    if (desired == null) {
+      return;
+    }
+    Service existing =
+        client
+            .services()
+            .inNamespace(owner.getMetadata().getNamespace())
+            .withName(desired.getMetadata().getName())
+            .get();
+    if (existing == null) {
+      client.resource(desired).create();
+    } else if (!Objects.equals(existing.getSpec().getPorts(), desired.getSpec().getPorts())) {
+      existing.getSpec().setPorts(desired.getSpec().getPorts());
+      client.resource(existing).update();
+    }
+  }
+
+  private String logTail(AppDeployment owner, CaptureLogTail capture, Masker masker) {
+    try {
+      return client
+          .pods()
+          .inNamespace(owner.getMetadata().getNamespace())
+          .withName(capture.pod())
+          .tailingLines(LOG_TAIL_LINES)
+          .getLog();
+    } catch (KubernetesClientException e) {
+      return "(log of pod " + capture.pod() + " not available: " + masker.maskThrowable(e) + ")";
+    }
+  }
+}

@@ -1,0 +1,531 @@
+package dev.schemagate.lifecycle;
+
+import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.api.AppDeploymentStatus;
+import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.api.ComponentStatus;
+import dev.schemagate.api.MigrationState;
+import dev.schemagate.api.MigrationStatus;
+import dev.schemagate.api.Phase;
+import dev.schemagate.api.RevisionRecord;
+import dev.schemagate.api.RolloutStrategy;
+import dev.schemagate.lifecycle.Action.CaptureLogTail;
+import dev.schemagate.lifecycle.Action.CreateJob;
+import dev.schemagate.lifecycle.Action.DeleteJob;
+import dev.schemagate.lifecycle.Action.EnsureDeployment;
+import dev.schemagate.lifecycle.Checks.CheckResult;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The lifecycle as one pure decision: observed state in, plan out. No I/O, no clock, no client:
+ * every row of the decision table is a unit test.
+ *
+ * <pre>
+ * config problem (missing Secret/key)        -> Failed, Stalled; touch nothing
+ * suspend                                    -> Suspended; touch nothing
+ * migration of R recorded Succeeded          -> verify (checks), then roll out
+ * Job of R succeeded                         -> record Succeeded, verify, roll out
+ * Job of R failed, retry token changed       -> delete the failed Job (then a new one is created)
+ * Job of R failed                            -> record Failed + log tail, Stalled; hold components
+ * Job of R running                           -> Migrating; hold components
+ * no Job, recorded Failed, same retry token  -> stay Failed (the Job was cleaned up)
+ * no Job, recorded Running                   -> Failed: JobDeleted (never re-run silently)
+ * no Job, StopTheWorld, components running   -> scale all to 0, wait for their pods to go
+ * no Job                                     -> create the Job of R
+ * checks: schema missing objects             -> Failed, Stalled; hold components
+ * checks: database / Redis unreachable       -> Verifying, retried with capped back-off
+ * checks pass                                -> roll out R to every component; Ready when available
+ * "hold" = components keep their template; StopTheWorld and stopDuringMigration ones stay at 0.
+ * </pre>
+ */
+public final class LifecyclePlanner {
+
+  public static final String RETRY_ANNOTATION = "schemagate.dev/retry";
+  static final int HISTORY_LENGTH = 10;
+  static final Duration MIN_BACKOFF = Duration.ofSeconds(5);
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  static final Duration CONFIG_RECHECK = Duration.ofMinutes(1);
+
+  private final int jobsToKeep;
+
+  public LifecyclePlanner(int jobsToKeep) {
+    this.jobsToKeep = jobsToKeep;
+  }
+
+  public Plan plan(Observed observed, Checks checks) {
+    return new Decision(observed, checks).decide();
+  }
+
+  /** The job name of a revision: deterministic, so a second create fails with AlreadyExists. */
+  public static String jobName(String appName, String revision) {
+    return appName + "-migrate-" + revision;
+  }
+
+  /** One planning pass; holds the status being built. */
+  private final class Decision {
+    private final Observed o;
+    private final Checks checks;
+    private final AppDeploymentSpec spec;
+    private final AppDeploymentStatus status;
+    private final List<Action> actions = new ArrayList<>();
+    private final List<Plan.Note> events = new ArrayList<>();
+    private final Long generation;
+    private Duration requeue;
+    private boolean needsChecks;
+
+    Decision(Observed o, Checks checks) {
+      this.o = o;
+      this.checks = checks;
+      this.spec = o.resource().getSpec();
+      this.generation = o.resource().getMetadata().getGeneration();
+      this.status = StatusCopy.of(o.resource().getStatus());
+    }
+
+    Plan decide() {
+      status.setObservedGeneration(generation);
+      status.setRevision(o.revision());
+      if (o.configProblem() != null) {
+        stalled("InvalidConfig", o.configProblem());
+        requeue = CONFIG_RECHECK;
+        return finish();
+      }
+      if (Boolean.TRUE.equals(spec.getSuspend())) {
+        status.setPhase(Phase.Suspended);
+        condition(Conditions.READY, false, "Suspended", "spec.suspend is true: nothing is changed");
+        condition(Conditions.RECONCILING, false, "Suspended", "spec.suspend is true");
+        condition(Conditions.STALLED, false, "Suspended", "spec.suspend is true");
+        return finish();
+      }
+      deleteOldJobs();
+      MigrationStatus migration = migrationOfWantedRevision();
+      status.setMigration(migration);
+      if (migration.getState() != MigrationState.Succeeded && !migrate(migration)) {
+        holdComponents(migration);
+        return finish();
+      }
+      condition(
+          Conditions.MIGRATION_SUCCEEDED,
+          true,
+          "Succeeded",
+          "Job " + migration.getJobName() + " succeeded");
+      if (!verified()) {
+        holdComponents(migration);
+        return finish();
+      }
+      rollOut();
+      return finish();
+    }
+
+    // ---- migration ----
+
+    private MigrationStatus migrationOfWantedRevision() {
+      MigrationStatus recorded = status.getMigration();
+      if (recorded != null && o.revision().equals(recorded.getRevision())) {
+        return recorded;
+      }
+      MigrationStatus fresh = new MigrationStatus();
+      fresh.setRevision(o.revision());
+      fresh.setJobName(jobName(o.resource().getMetadata().getName(), o.revision()));
+      fresh.setState(MigrationState.Pending);
+      return fresh;
+    }
+
+    /** Returns true when the migration of the wanted revision has just been seen to succeed. */
+    private boolean migrate(MigrationStatus migration) {
+      JobView job = o.currentJob();
+      if (job != null) {
+        return followJob(job, migration);
+      }
+      boolean sameAttempt = Objects.equals(migration.getRetryToken(), o.retryToken());
+      if (migration.getState() == MigrationState.Failed && sameAttempt) {
+        failed(
+            migration,
+            "the Job is gone; set annotation " + RETRY_ANNOTATION + " to a new value to retry");
+        return false;
+      }
+      if (migration.getState() == MigrationState.Running && sameAttempt) {
+        migration.setState(MigrationState.Failed);
+        migration.setReason("JobDeleted");
+        migration.setMessage(
+            "Job "
+                + migration.getJobName()
+                + " was deleted before it finished; the revision is not re-run on its own: set"
+                + " annotation "
+                + RETRY_ANNOTATION
+                + " to a new value to retry");
+        migration.setFinishedAt(o.now().toString());
+        events.add(new Plan.Note(true, "MigrationJobDeleted", migration.getMessage()));
+        record(migration);
+        failed(migration, migration.getMessage());
+        return false;
+      }
+      if (stopTheWorld() && componentsStillRunning()) {
+        status.setPhase(Phase.Migrating);
+        condition(
+            Conditions.MIGRATION_SUCCEEDED,
+            false,
+            "StoppingComponents",
+            "StopTheWorld: waiting for every component's pods to be gone before migrating");
+        progressing("StoppingComponents", "waiting for component pods to stop");
+        return false;
+      }
+      actions.add(new CreateJob(migration.getJobName(), o.retryToken()));
+      if (migration.getState() != MigrationState.Pending || migration.getStartedAt() == null) {
+        events.add(
+            new Plan.Note(
+                false,
+                "MigrationStarted",
+                "Creating Job " + migration.getJobName() + " for revision " + o.revision()));
+      }
+      migration.setState(MigrationState.Pending);
+      migration.setRetryToken(o.retryToken());
+      migration.setReason(null);
+      migration.setMessage(null);
+      migration.setLogTail(null);
+      migration.setFinishedAt(null);
+      migration.setStartedAt(o.now().toString());
+      status.setPhase(Phase.Migrating);
+      condition(
+          Conditions.MIGRATION_SUCCEEDED,
+          false,
+          "Pending",
+          "Job " + migration.getJobName() + " created");
+      progressing("Migrating", "migration Job created");
+      return false;
+    }
+
+    private boolean followJob(JobView job, MigrationStatus migration) {
+      migration.setJobName(job.name());
+      if (job.startedAt() != null) {
+        migration.setStartedAt(job.startedAt().toString());
+      }
+      switch (job.phase()) {
+        case Succeeded -> {
+          migration.setState(MigrationState.Succeeded);
+          migration.setReason(null);
+          migration.setMessage(null);
+          migration.setFinishedAt(text(job.finishedAt()));
+          events.add(
+              new Plan.Note(false, "MigrationSucceeded", "Job " + job.name() + " succeeded"));
+          record(migration);
+          return true;
+        }
+        case Failed -> {
+          if (!Objects.equals(job.retryToken(), o.retryToken())) {
+            actions.add(new DeleteJob(job.name(), "retry requested through " + RETRY_ANNOTATION));
+            migration.setState(MigrationState.Pending);
+            migration.setMessage("retrying: deleting the failed Job " + job.name());
+            status.setPhase(Phase.Migrating);
+            condition(Conditions.MIGRATION_SUCCEEDED, false, "Retrying", migration.getMessage());
+            progressing("Retrying", migration.getMessage());
+            return false;
+          }
+          if (migration.getState() != MigrationState.Failed) {
+            migration.setState(MigrationState.Failed);
+            migration.setReason(job.reason());
+            migration.setMessage(job.message());
+            migration.setFinishedAt(text(job.finishedAt() != null ? job.finishedAt() : o.now()));
+            migration.setRetryToken(job.retryToken());
+            if (job.failedPod() != null) {
+              actions.add(new CaptureLogTail(job.name(), job.failedPod()));
+            }
+            events.add(
+                new Plan.Note(
+                    true,
+                    "MigrationFailed",
+                    "Job " + job.name() + " failed: " + job.reason() + ": " + job.message()));
+            record(migration);
+          }
+          failed(migration, migration.getMessage());
+          return false;
+        }
+        default -> {
+          migration.setState(MigrationState.Running);
+          migration.setRetryToken(job.retryToken());
+          status.setPhase(Phase.Migrating);
+          condition(
+              Conditions.MIGRATION_SUCCEEDED,
+              false,
+              "Running",
+              "Job " + job.name() + " is running");
+          progressing("Migrating", "Job " + job.name() + " is running");
+          if (job.recheckAt() != null) {
+            requeueAt(job.recheckAt());
+          }
+          return false;
+        }
+      }
+    }
+
+    private void failed(MigrationStatus migration, String message) {
+      condition(
+          Conditions.MIGRATION_SUCCEEDED,
+          false,
+          migration.getReason() == null ? "Failed" : migration.getReason(),
+          message);
+      stalled("MigrationFailed", "migration of revision " + o.revision() + " failed: " + message);
+    }
+
+    private void record(MigrationStatus migration) {
+      RevisionRecord entry = new RevisionRecord();
+      entry.setRevision(migration.getRevision());
+      entry.setImage(spec.getImage());
+      entry.setOutcome(migration.getState().name());
+      entry.setJobName(migration.getJobName());
+      entry.setStartedAt(migration.getStartedAt());
+      entry.setFinishedAt(migration.getFinishedAt());
+      entry.setReason(migration.getReason());
+      entry.setMessage(migration.getMessage());
+      List<RevisionRecord> history = new ArrayList<>();
+      history.add(entry);
+      if (status.getHistory() != null) {
+        status.getHistory().stream()
+            .filter(
+                h ->
+                    !(Objects.equals(h.getRevision(), entry.getRevision())
+                        && Objects.equals(h.getOutcome(), entry.getOutcome())))
+            .limit(HISTORY_LENGTH - 1)
+            .forEach(history::add);
+      }
+      status.setHistory(history);
+    }
+
+    private void deleteOldJobs() {
+      o.jobs().stream()
+          .filter(j -> !o.revision().equals(j.revision()))
+          .sorted(
+              Comparator.comparing(
+                  JobView::createdAt, Comparator.nullsLast(Comparator.reverseOrder())))
+          .skip(Math.max(0, jobsToKeep - 1))
+          .forEach(
+              j ->
+                  actions.add(
+                      new DeleteJob(
+                          j.name(), "keeping the newest " + jobsToKeep + " revisions' Jobs")));
+    }
+
+    // ---- verification ----
+
+    private boolean verified() {
+      boolean recorded =
+          status.getSchema() != null
+              && o.revision().equals(status.getSchema().getRevision())
+              && Boolean.TRUE.equals(status.getSchema().getVerified())
+              && conditionTrue(Conditions.DEPENDENCIES_READY);
+      if (recorded) {
+        return true;
+      }
+      if (!checks.ran()) {
+        needsChecks = true;
+        status.setPhase(Phase.Verifying);
+        progressing("Verifying", "verifying the schema of revision " + o.revision());
+        return false;
+      }
+      if (checks.schemaStatus() != null) {
+        status.setSchema(checks.schemaStatus());
+        status.getSchema().setRevision(o.revision());
+        status.getSchema().setCheckedAt(o.now().toString());
+      }
+      CheckResult schema = checks.schema();
+      boolean wasVerified = conditionTrue(Conditions.SCHEMA_VERIFIED);
+      condition(Conditions.SCHEMA_VERIFIED, schema.ok(), schema.reason(), schema.message());
+      if (!schema.ok()) {
+        return checkFailed(schema, "SchemaVerificationFailed", Conditions.SCHEMA_VERIFIED);
+      }
+      if (!wasVerified) {
+        events.add(new Plan.Note(false, "SchemaVerified", schema.message()));
+      }
+      CheckResult redis =
+          checks.redis() != null
+              ? checks.redis()
+              : new CheckResult(true, "NotConfigured", "no spec.redis to check", false);
+      condition(Conditions.DEPENDENCIES_READY, redis.ok(), redis.reason(), redis.message());
+      if (!redis.ok()) {
+        return checkFailed(redis, "DependencyUnavailable", Conditions.DEPENDENCIES_READY);
+      }
+      return true;
+    }
+
+    private boolean checkFailed(CheckResult result, String eventReason, String conditionType) {
+      events.add(new Plan.Note(true, eventReason, result.message()));
+      if (result.transientFailure()) {
+        status.setPhase(Phase.Verifying);
+        progressing(result.reason(), result.message());
+        requeue = backoff(conditionType);
+      } else {
+        stalled(result.reason(), result.message());
+      }
+      return false;
+    }
+
+    /** Doubles with the time the condition has been failing: 5 s, then up to 5 min, forever. */
+    private Duration backoff(String conditionType) {
+      Condition failing = Conditions.find(status.getConditions(), conditionType);
+      Duration failingFor = Duration.ZERO;
+      if (failing != null && failing.getLastTransitionTime() != null) {
+        failingFor = Duration.between(Instant.parse(failing.getLastTransitionTime()), o.now());
+      }
+      Duration next = failingFor.dividedBy(2);
+      if (next.compareTo(MIN_BACKOFF) < 0) {
+        return MIN_BACKOFF;
+      }
+      return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
+    }
+
+    // ---- components ----
+
+    private boolean stopTheWorld() {
+      return spec.getRollout() != null
+          && spec.getRollout().getStrategy() == RolloutStrategy.StopTheWorld;
+    }
+
+    private boolean heldAtZero(ComponentSpec component) {
+      return stopTheWorld()
+          || (spec.getRollout() != null
+              && spec.getRollout().getStopDuringMigration() != null
+              && spec.getRollout().getStopDuringMigration().contains(component.getName()));
+    }
+
+    private boolean componentsStillRunning() {
+      return spec.getComponents().stream()
+          .map(c -> o.deployments().get(c.getName()))
+          .anyMatch(d -> d != null && (d.replicas() > 0 || d.pods() > 0));
+    }
+
+    /** Before a revision is verified: nothing runs it; the previous one keeps serving. */
+    private void holdComponents(MigrationStatus migration) {
+      for (ComponentSpec component : spec.getComponents()) {
+        DeploymentView current = o.deployments().get(component.getName());
+        if (current == null) {
+          actions.add(new EnsureDeployment(component.getName(), 0, true));
+        } else if (heldAtZero(component) && current.replicas() > 0) {
+          actions.add(new EnsureDeployment(component.getName(), 0, false));
+        }
+      }
+      status.setComponents(componentStatuses());
+      condition(
+          Conditions.AVAILABLE,
+          false,
+          "NotVerified",
+          "revision " + o.revision() + " is not verified yet; components are held");
+    }
+
+    private void rollOut() {
+      if (!o.revision().equals(status.getVerifiedRevision())) {
+        events.add(
+            new Plan.Note(
+                false,
+                "RollingOut",
+                "Revision " + o.revision() + " verified: rolling out " + spec.getImage()));
+      }
+      status.setVerifiedRevision(o.revision());
+      boolean available = true;
+      for (ComponentSpec component : spec.getComponents()) {
+        int replicas = replicas(component);
+        DeploymentView current = o.deployments().get(component.getName());
+        actions.add(new EnsureDeployment(component.getName(), replicas, true));
+        available &=
+            current != null
+                && o.revision().equals(current.revision())
+                && current.replicas() == replicas
+                && current.readyReplicas() >= replicas;
+      }
+      status.setComponents(componentStatuses());
+      condition(
+          Conditions.AVAILABLE,
+          available,
+          available ? "Available" : "RollingOut",
+          available ? "every component has its ready replicas" : "waiting for ready replicas");
+      if (available) {
+        if (status.getPhase() != Phase.Ready) {
+          events.add(new Plan.Note(false, "Ready", "Revision " + o.revision() + " is ready"));
+        }
+        status.setPhase(Phase.Ready);
+        condition(
+            Conditions.READY,
+            true,
+            "Ready",
+            "revision " + o.revision() + " is migrated, verified and available");
+        condition(Conditions.RECONCILING, false, "Ready", "nothing to do");
+        condition(Conditions.STALLED, false, "Ready", "nothing to do");
+      } else {
+        status.setPhase(Phase.RollingOut);
+        progressing("RollingOut", "waiting for every component's ready replicas");
+      }
+    }
+
+    private int replicas(ComponentSpec component) {
+      return component.getReplicas() == null ? 1 : component.getReplicas();
+    }
+
+    private List<ComponentStatus> componentStatuses() {
+      List<ComponentStatus> result = new ArrayList<>();
+      int ready = 0;
+      int desired = 0;
+      for (ComponentSpec component : spec.getComponents()) {
+        DeploymentView view = o.deployments().get(component.getName());
+        ComponentStatus entry = new ComponentStatus();
+        entry.setName(component.getName());
+        entry.setDeployment(o.resource().getMetadata().getName() + "-" + component.getName());
+        if (view != null) {
+          entry.setImage(view.image());
+          entry.setReplicas(view.replicas());
+          entry.setReadyReplicas(view.readyReplicas());
+          ready += view.readyReplicas();
+        }
+        desired += replicas(component);
+        result.add(entry);
+      }
+      status.setReady(ready + "/" + desired);
+      return result;
+    }
+
+    // ---- conditions ----
+
+    private void progressing(String reason, String message) {
+      condition(Conditions.READY, false, reason, message);
+      condition(Conditions.RECONCILING, true, reason, message);
+      condition(Conditions.STALLED, false, reason, message);
+    }
+
+    private void stalled(String reason, String message) {
+      status.setPhase(Phase.Failed);
+      condition(Conditions.READY, false, reason, message);
+      condition(Conditions.RECONCILING, false, reason, message);
+      condition(Conditions.STALLED, true, reason, message);
+    }
+
+    private void condition(String type, boolean value, String reason, String message) {
+      status.setConditions(
+          Conditions.set(
+              status.getConditions(), type, value, reason, message, generation, o.now()));
+    }
+
+    private boolean conditionTrue(String type) {
+      Condition condition = Conditions.find(status.getConditions(), type);
+      return condition != null && "True".equals(condition.getStatus());
+    }
+
+    private void requeueAt(Instant when) {
+      Duration wait = Duration.between(o.now(), when);
+      requeue = wait.isNegative() ? Duration.ofSeconds(1) : wait.plusSeconds(1);
+    }
+
+    private Plan finish() {
+      if (status.getPhase() == null) {
+        status.setPhase(Phase.Pending);
+      }
+      return new Plan(List.copyOf(actions), needsChecks, status, List.copyOf(events), requeue);
+    }
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.schemagate.lifecycle;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.api.SchemaStatus;
+import dev.schemagate.lifecycle.Checks.CheckResult;
+import dev.schemagate.probe.RedisProbe;
+import dev.schemagate.probe.RedisProbeResult;
+import dev.schemagate.schema.SchemaRequirements;
+import dev.schemagate.schema.SchemaVerifier;
+import dev.schemagate.schema.VerificationOutcome;
+import dev.schemagate.secrets.ConnectionUrlException;
+import dev.schemagate.secrets.PostgresConnectionInfo;
+import dev.schemagate.secrets.Resolution;
+import dev.schemagate.secrets.SecretResolver;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The schema verification against the database of {@code spec.database} and the Redis PING of
+ * {@code spec.redis}, with bounded time. Never throws: every failure is a {@link CheckResult} whose
+ * reason tells an unreachable database (retried) from a missing schema (a human's turn).
+ */
+public final class LiveDependencyChecks implements DependencyChecks {
+
+  @Override
+  public Checks run(AppDeployment resource, SecretResolver secrets) {
+    AppDeploymentSpec spec = resource.getSpec();
+    Duration timeout = seconds(spec.getDatabase().getTimeoutSeconds(), 10);
+    Resolution url = secrets.databaseUrl(spec);
+    if (!url.isFound()) {
+      return new Checks(new CheckResult(false, "InvalidConfig", url.reason(), false), null, null);
+    }
+    PostgresConnectionInfo database;
+    try {
+      database = PostgresConnectionInfo.parse(url.value());
+    } catch (ConnectionUrlException e) {
+      return new Checks(
+          new CheckResult(
+              false, "InvalidDatabaseUrl", "spec.database.urlSecretRef: " + e.getMessage(), false),
+          null,
+          null);
+    }
+    Properties properties = SchemaVerifier.connectionProperties(timeout);
+    properties.putAll(database.properties());
+    VerificationOutcome outcome =
+        SchemaVerifier.check(
+            () -> DriverManager.getConnection(database.jdbcUrl(), properties),
+            SchemaRequirements.from(spec.getSchema(), spec.getDatabase()),
+            timeout);
+    CheckResult schema =
+        new CheckResult(
+            outcome.verified(),
+            outcome.reason().name(),
+            outcome.message(),
+            outcome.reason().retryable());
+    SchemaStatus schemaStatus = null;
+    if (outcome instanceof VerificationOutcome.Checked checked) {
+      schemaStatus = new SchemaStatus();
+      checked.report().writeTo(schemaStatus);
+    }
+    return new Checks(schema, schemaStatus, schema.ok() ? redis(spec, secrets) : null);
+  }
+
+  private static CheckResult redis(AppDeploymentSpec spec, SecretResolver secrets) {
+    if (spec.getRedis() == null) {
+      return null;
+    }
+    Resolution url = secrets.redisUrl(spec).orElseThrow();
+    if (!url.isFound()) {
+      return new CheckResult(false, "InvalidConfig", url.reason(), false);
+    }
+    RedisProbeResult result =
+        RedisProbe.pingOnce(url.value(), seconds(spec.getRedis().getTimeoutSeconds(), 5));
+    boolean retryable = result.reason() != RedisProbeResult.Reason.RedisUrlInvalid;
+    return new CheckResult(result.ok(), result.reason().name(), result.message(), retryable);
+  }
+
+  private static Duration seconds(Integer value, int fallback) {
+    return Duration.ofSeconds(value == null ? fallback : value);
+  }
+}

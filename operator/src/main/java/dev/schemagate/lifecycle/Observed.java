@@ -1,0 +1,39 @@
+package dev.schemagate.lifecycle;
+
+import dev.schemagate.api.AppDeployment;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the planner decides from, read from informer caches (and one live read where a cache
+ * could lie). No I/O happens after this is built, until the plan is carried out.
+ *
+ * @param resource the AppDeployment as the API server has it
+ * @param revision the revision its spec asks for
+ * @param retryToken the value of the schemagate.dev/retry annotation ("" when absent)
+ * @param jobs every migration Job of this AppDeployment
+ * @param deployments component name to its Deployment; a component without one is absent
+ * @param configProblem what only the operator can see is wrong (a missing Secret or key), or null
+ * @param now the time of this reconcile
+ */
+public record Observed(
+    AppDeployment resource,
+    String revision,
+    String retryToken,
+    List<JobView> jobs,
+    Map<String, DeploymentView> deployments,
+    String configProblem,
+    Instant now) {
+
+  /** The newest Job of the wanted revision, or null. */
+  public JobView currentJob() {
+    return jobs.stream()
+        .filter(j -> revision.equals(j.revision()))
+        .max(
+            Comparator.comparing(
+                JobView::createdAt, Comparator.nullsFirst(Comparator.naturalOrder())))
+        .orElse(null);
+  }
+}

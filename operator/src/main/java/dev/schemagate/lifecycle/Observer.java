@@ -1,0 +1,164 @@
+package dev.schemagate.lifecycle;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.api.MigrationState;
+import dev.schemagate.api.MigrationStatus;
+import dev.schemagate.migration.JobStates;
+import dev.schemagate.secrets.Resolution;
+import dev.schemagate.secrets.SecretResolver;
+import dev.schemagate.workload.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds {@link Observed} from the informer caches. Two reads go to the API server: the Flyway
+ * ConfigMap (its content is part of the revision) and the referenced Secrets (are they there, do
+ * they hold the key), plus one GET of the migration Job when the cache has not seen a Job that
+ * status says was created, so a stale cache is never taken for a deleted Job.
+ */
+final class Observer {
+
+  private final Duration stuckPodGrace;
+
+  Observer(Duration stuckPodGrace) {
+    this.stuckPodGrace = stuckPodGrace;
+  }
+
+  Observed observe(AppDeployment resource, Context<AppDeployment> context, Instant now) {
+    KubernetesClient client = context.getClient();
+    String namespace = resource.getMetadata().getNamespace();
+    AppDeploymentSpec spec = resource.getSpec();
+
+    List<String> problems = new ArrayList<>();
+    Map<String, String> flywayFiles = Map.of();
+    if (spec.getMigration().getFlyway() != null) {
+      String name = spec.getMigration().getFlyway().getConfigMapRef().getName();
+      ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(name).get();
+      if (configMap == null) {
+        problems.add("spec.migration.flyway.configMapRef: ConfigMap \"" + name + "\" not found");
+      } else {
+        flywayFiles = configMap.getData() == null ? Map.of() : configMap.getData();
+      }
+    }
+    SecretResolver secrets =
+        new SecretResolver(name -> client.secrets().inNamespace(namespace).withName(name).get());
+    Resolution database = secrets.databaseUrl(spec);
+    if (!database.isFound()) {
+      problems.add(database.reason());
+    }
+    secrets.redisUrl(spec).filter(r -> !r.isFound()).ifPresent(r -> problems.add(r.reason()));
+
+    String revision = Revision.of(spec, flywayFiles);
+    List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+    List<JobView> jobs = new ArrayList<>();
+    for (Job job : context.getSecondaryResources(Job.class)) {
+      jobs.add(JobStates.view(job, podsOfJob(pods, job), now, stuckPodGrace));
+    }
+    Job uncached = jobTheCacheMayMiss(resource, revision, jobs, client);
+    if (uncached != null) {
+      jobs.add(JobStates.view(uncached, List.of(), now, stuckPodGrace));
+    }
+    return new Observed(
+        resource,
+        revision,
+        retryToken(resource),
+        jobs,
+        deployments(context, pods),
+        problems.isEmpty() ? null : String.join("; ", problems),
+        now);
+  }
+
+  private static String retryToken(AppDeployment resource) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    return annotations == null
+        ? ""
+        : annotations.getOrDefault(LifecyclePlanner.RETRY_ANNOTATION, "");
+  }
+
+  private static Job jobTheCacheMayMiss(
+      AppDeployment resource, String revision, List<JobView> jobs, KubernetesClient client) {
+    MigrationStatus recorded =
+        resource.getStatus() == null ? null : resource.getStatus().getMigration();
+    boolean created =
+        recorded != null
+            && revision.equals(recorded.getRevision())
+            && (recorded.getState() == MigrationState.Pending
+                || recorded.getState() == MigrationState.Running);
+    boolean cached = jobs.stream().anyMatch(j -> revision.equals(j.revision()));
+    if (!created || cached) {
+      return null;
+    }
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(resource.getMetadata().getNamespace())
+        .withName(recorded.getJobName())
+        .get();
+  }
+
+  private static List<Pod> podsOfJob(List<Pod> pods, Job job) {
+    String uid = job.getMetadata().getUid();
+    return pods.stream()
+        .filter(
+            p ->
+                p.getMetadata().getOwnerReferences() != null
+                    && p.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> Objects.equals(uid, o.getUid())))
+        .toList();
+  }
+
+  private static Map<String, DeploymentView> deployments(
+      Context<AppDeployment> context, List<Pod> pods) {
+    Map<String, DeploymentView> views = new HashMap<>();
+    for (Deployment deployment : context.getSecondaryResources(Deployment.class)) {
+      Map<String, String> labels = deployment.getMetadata().getLabels();
+      String component = labels == null ? null : labels.get(Labels.COMPONENT);
+      if (component == null) {
+        continue;
+      }
+      Map<String, String> annotations =
+          deployment.getMetadata().getAnnotations() == null
+              ? Map.of()
+              : deployment.getMetadata().getAnnotations();
+      int podCount =
+          (int)
+              pods.stream()
+                  .filter(
+                      p ->
+                          p.getMetadata().getLabels() != null
+                              && component.equals(
+                                  p.getMetadata().getLabels().get(Labels.COMPONENT)))
+                  .count();
+      views.put(
+          component,
+          new DeploymentView(
+              deployment.getMetadata().getName(),
+              annotations.get(Labels.TEMPLATE_HASH),
+              annotations.get(Labels.REVISION),
+              deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
+              valueOrZero(deployment.getSpec().getReplicas()),
+              deployment.getStatus() == null
+                  ? 0
+                  : valueOrZero(deployment.getStatus().getReadyReplicas()),
+              podCount));
+    }
+    return views;
+  }
+
+  private static int valueOrZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

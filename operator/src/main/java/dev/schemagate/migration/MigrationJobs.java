@@ -1,0 +1,128 @@
+package dev.schemagate.migration;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.api.MigrationSpec;
+import dev.schemagate.workload.Labels;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the migration Job of one revision. A Job's template is immutable: built once, never
+ * updated.
+ */
+public final class MigrationJobs {
+
+  static final String CONTAINER = "migrate";
+  static final String FLYWAY_MOUNT = "/schemagate/migrations";
+
+  private MigrationJobs() {}
+
+  /**
+   * @param operatorImage schemagate's own image, which runs Flyway migrations
+   */
+  public static Job build(
+      AppDeployment owner, String name, String revision, String retryToken, String operatorImage) {
+    AppDeploymentSpec spec = owner.getSpec();
+    MigrationSpec migration = spec.getMigration();
+    Map<String, String> labels = Labels.ofMigration(owner);
+    labels.put(Labels.REVISION, revision);
+    PodSpecBuilder pod =
+        new PodSpecBuilder()
+            .withRestartPolicy("Never")
+            .withImagePullSecrets(spec.getImagePullSecrets())
+            .withContainers(container(spec, migration, operatorImage));
+    if (migration.getFlyway() != null) {
+      pod.addNewVolume()
+          .withName("migrations")
+          .withNewConfigMap()
+          .withName(migration.getFlyway().getConfigMapRef().getName())
+          .endConfigMap()
+          .endVolume();
+    }
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(owner.getMetadata().getNamespace())
+        .withLabels(labels)
+        .addToAnnotations(Labels.RETRY, retryToken)
+        .withOwnerReferences(Labels.ownerReference(owner))
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(migration.getBackoffLimit() == null ? 1 : migration.getBackoffLimit())
+        .withActiveDeadlineSeconds(
+            migration.getActiveDeadlineSeconds() == null
+                ? 1800L
+                : migration.getActiveDeadlineSeconds())
+        // Never two migration pods at once: a replacement starts only after the old one failed.
+        .withPodReplacementPolicy("Failed")
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(pod.build())
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static Container container(
+      AppDeploymentSpec spec, MigrationSpec migration, String operatorImage) {
+    List<EnvVar> env = new ArrayList<>();
+    if (spec.getEnv() != null) {
+      env.addAll(spec.getEnv());
+    }
+    if (migration.getEnv() != null) {
+      env.addAll(migration.getEnv());
+    }
+    ContainerBuilder container =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withEnvFrom(spec.getEnvFrom())
+            .withResources(migration.getResources());
+    if (migration.getFlyway() == null) {
+      return container
+          .withImage(migration.getImage() != null ? migration.getImage() : spec.getImage())
+          .withCommand(migration.getCommand())
+          .withArgs(migration.getArgs())
+          .withEnv(env)
+          .build();
+    }
+    // The database URL reaches the Flyway Job by reference to its Secret, never as a value.
+    env.add(
+        new EnvVarBuilder()
+            .withName("SCHEMAGATE_DATABASE_URL")
+            .withNewValueFrom()
+            .withNewSecretKeyRef()
+            .withName(spec.getDatabase().getUrlSecretRef().getName())
+            .withKey(spec.getDatabase().getUrlSecretRef().getKey())
+            .endSecretKeyRef()
+            .endValueFrom()
+            .build());
+    List<String> args = new ArrayList<>(List.of("migrate", "--location", FLYWAY_MOUNT));
+    if (spec.getDatabase().getSchema() != null) {
+      args.addAll(List.of("--schema", spec.getDatabase().getSchema()));
+    }
+    if (Boolean.TRUE.equals(migration.getFlyway().getBaselineOnMigrate())) {
+      args.add("--baseline-on-migrate");
+    }
+    return container
+        .withImage(operatorImage)
+        .withArgs(args)
+        .withEnv(env)
+        .addNewVolumeMount()
+        .withName("migrations")
+        .withMountPath(FLYWAY_MOUNT)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .build();
+  }
+}

@@ -1,0 +1,402 @@
+package dev.schemagate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.MigrationState;
+import dev.schemagate.api.Phase;
+import dev.schemagate.api.RolloutStrategy;
+import dev.schemagate.lifecycle.Conditions;
+import dev.schemagate.lifecycle.Revision;
+import dev.schemagate.runtime.OperatorSettings;
+import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.testing.LifecycleHarness;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lifecycle end to end: the real operator against an in-process Kubernetes API, a kubelet
+ * simulator that really runs each migration's SQL on a real PostgreSQL, one test per scenario.
+ */
+@EnableKubernetesMockClient(crud = true)
+class LifecycleEndToEndTest {
+
+  static KubernetesClient client;
+  static KubernetesMockServer server;
+
+  static final String FULL_SCHEMA =
+      """
+      CREATE TABLE IF NOT EXISTS business (id int);
+      CREATE TABLE IF NOT EXISTS calendar_routing_rules (id int);
+      ALTER TABLE calendar_routing_rules ADD COLUMN IF NOT EXISTS question_text text;
+      CREATE INDEX IF NOT EXISTS idx_rules_question ON calendar_routing_rules (question_text);
+      """;
+  static final String HALF_BUILT =
+      """
+      CREATE TABLE IF NOT EXISTS business (id int);
+      CREATE TABLE IF NOT EXISTS calendar_routing_rules (id int);
+      """;
+
+  static final String APP =
+      """
+      apiVersion: schemagate.dev/v1alpha1
+      kind: AppDeployment
+      metadata: {name: shop}
+      spec:
+        image: shop:1
+        env:
+          - name: DATABASE_URL
+            valueFrom: {secretKeyRef: {name: app-db, key: url}}
+        database: {urlSecretRef: {name: app-db, key: url}, timeoutSeconds: 3}
+        migration: {command: [migrate]}
+        schema:
+          tables:
+            - name: business
+            - name: calendar_routing_rules
+              columns: [id, question_text]
+              indexes: [idx_rules_question]
+        components:
+          - name: api
+            replicas: 2
+          - name: worker
+            replicas: 1
+        rollout: {stopDuringMigration: [worker]}
+      """;
+
+  LifecycleHarness world;
+
+  @BeforeEach
+  void start() {
+    world =
+        LifecycleHarness.start(
+            server, client, OperatorSettings.defaults().withStuckPodGrace(Duration.ofSeconds(2)));
+    // Migrations by image: ":half" leaves calendar_routing_rules without question_text,
+    // ":broken" fails, ":missing" never pulls, anything else builds the whole schema.
+    world.kubelet.migrations(
+        job -> {
+          String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+          System.err.println(
+              "DEBUG migration "
+                  + job.getMetadata().getNamespace()
+                  + " "
+                  + image
+                  + " db "
+                  + world.database);
+          if (image.endsWith(":broken")) {
+            return Outcome.FAIL;
+          }
+          if (image.endsWith(":missing")) {
+            return Outcome.STUCK_IMAGE_PULL;
+          }
+          world.sql(image.endsWith(":half") ? HALF_BUILT : FULL_SCHEMA);
+          return Outcome.SUCCEED;
+        });
+  }
+
+  @AfterEach
+  void stop() {
+    world.close();
+  }
+
+  private AppDeployment awaitPhase(Phase phase) {
+    return world.awaitStatus(
+        "shop",
+        a ->
+            a.getStatus().getPhase() == phase
+                && a.getMetadata().getGeneration().equals(a.getStatus().getObservedGeneration()));
+  }
+
+  private AppDeployment edit(java.util.function.Consumer<AppDeployment> change) {
+    return client
+        .resources(AppDeployment.class)
+        .inNamespace(world.namespace)
+        .withName("shop")
+        .edit(
+            a -> {
+              change.accept(a);
+              return a;
+            });
+  }
+
+  private static String condition(AppDeployment appd, String type) {
+    return Conditions.find(appd.getStatus().getConditions(), type).getStatus();
+  }
+
+  private int replicas(String deployment) {
+    return world.deployment(deployment).getSpec().getReplicas();
+  }
+
+  private String image(String deployment) {
+    return world
+        .deployment(deployment)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
+  }
+
+  @Test
+  void firstInstallMigratesVerifiesAndScalesUp() {
+    world.apply(APP);
+    AppDeployment ready = awaitPhase(Phase.Ready);
+
+    assertThat(world.jobs())
+        .singleElement()
+        .satisfies(
+            job ->
+                assertThat(job.getMetadata().getName())
+                    .isEqualTo("shop-migrate-" + ready.getStatus().getRevision()));
+    assertThat(replicas("shop-api")).isEqualTo(2);
+    assertThat(replicas("shop-worker")).isEqualTo(1);
+    assertThat(image("shop-api")).isEqualTo("shop:1");
+    assertThat(ready.getStatus().getVerifiedRevision()).isEqualTo(ready.getStatus().getRevision());
+    assertThat(ready.getStatus().getReady()).isEqualTo("3/3");
+    for (String type :
+        List.of(
+            "Ready", "MigrationSucceeded", "SchemaVerified", "DependenciesReady", "Available")) {
+      assertThat(condition(ready, type)).as(type).isEqualTo("True");
+    }
+    assertThat(condition(ready, "Stalled")).isEqualTo("False");
+    assertThat(ready.getStatus().getMigration().getState()).isEqualTo(MigrationState.Succeeded);
+    String jobSpec = client.getKubernetesSerialization().asJson(world.jobs().get(0));
+    assertThat(jobSpec).doesNotContain(LifecycleHarness.DB_PASSWORD).contains("secretKeyRef");
+  }
+
+  @Test
+  void failedMigrationStallsWithAMaskedLogTailAndKeepsComponentsAtZero() {
+    String app = APP.replace("image: shop:1", "image: shop:broken");
+    AppDeployment parsed = client.getKubernetesSerialization().unmarshal(app, AppDeployment.class);
+    String job = "shop-migrate-" + Revision.of(parsed.getSpec(), Map.of());
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + world.namespace
+                + "/pods/"
+                + job
+                + "-pod/log?pretty=false&tailLines=50")
+        .andReturn(
+            200,
+            "connecting to "
+                + world.databaseUrl()
+                + "\nERROR: relation \"business\" already exists\n")
+        .always();
+    world.apply(app);
+
+    AppDeployment failed = awaitPhase(Phase.Failed);
+
+    assertThat(condition(failed, "Stalled")).isEqualTo("True");
+    assertThat(failed.getStatus().getMigration().getReason()).isEqualTo("BackoffLimitExceeded");
+    assertThat(failed.getStatus().getMigration().getLogTail())
+        .contains("relation \"business\" already exists")
+        .contains("postgresql://postgres:***@localhost")
+        .doesNotContain(LifecycleHarness.DB_PASSWORD);
+    List<Event> events = client.v1().events().inNamespace(world.namespace).list().getItems();
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getReason()).isEqualTo("MigrationFailed");
+            });
+    assertThat(replicas("shop-api")).isZero();
+    assertThat(replicas("shop-worker")).isZero();
+  }
+
+  @Test
+  void halfBuiltTableIsNamedAndHoldsTheRolloutUntilAFixedRevision() {
+    world.apply(APP.replace("image: shop:1", "image: shop:half"));
+    AppDeployment failed = awaitPhase(Phase.Failed);
+    assertThat(condition(failed, "SchemaVerified")).isEqualTo("False");
+    assertThat(failed.getStatus().getSchema().getMissingColumns())
+        .contains("calendar_routing_rules.question_text");
+    assertThat(failed.getStatus().getSchema().getMessage()).contains("question_text");
+    assertThat(replicas("shop-api")).isZero();
+    assertThat(replicas("shop-worker")).isZero();
+
+    edit(a -> a.getSpec().setImage("shop:2"));
+    AppDeployment ready = awaitPhase(Phase.Ready);
+    assertThat(image("shop-api")).isEqualTo("shop:2");
+    assertThat(world.jobs()).hasSize(2);
+  }
+
+  @Test
+  void keepRunningUpgradeServesTheOldImageUntilTheNewOneIsVerified() {
+    world.apply(APP);
+    AppDeployment v1 = awaitPhase(Phase.Ready);
+
+    world.kubelet.migrations(job -> Outcome.RUN_UNTIL_RELEASED);
+    edit(a -> a.getSpec().setImage("shop:2"));
+    world.awaitStatus(
+        "shop",
+        a ->
+            a.getStatus().getPhase() == Phase.Migrating
+                && a.getStatus().getMigration() != null
+                && a.getStatus().getMigration().getState() == MigrationState.Running);
+    assertThat(image("shop-api")).isEqualTo("shop:1");
+    assertThat(replicas("shop-api")).isEqualTo(2);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> replicas("shop-worker") == 0);
+
+    world.sql(FULL_SCHEMA);
+    world.kubelet.release(Outcome.SUCCEED);
+    AppDeployment v2 = awaitPhase(Phase.Ready);
+    assertThat(v2.getStatus().getVerifiedRevision())
+        .isNotEqualTo(v1.getStatus().getVerifiedRevision());
+    assertThat(image("shop-api")).isEqualTo("shop:2");
+    assertThat(replicas("shop-worker")).isEqualTo(1);
+
+    world.kubelet.migrations(job -> Outcome.FAIL);
+    edit(a -> a.getSpec().setImage("shop:3"));
+    awaitPhase(Phase.Failed);
+    assertThat(image("shop-api"))
+        .as("a failed upgrade leaves the old version serving")
+        .isEqualTo("shop:2");
+    assertThat(replicas("shop-api")).isEqualTo(2);
+  }
+
+  @Test
+  void stopTheWorldRunsTheMigrationWithNoComponentPod() {
+    world.apply(APP);
+    awaitPhase(Phase.Ready);
+    world.kubelet.migrations(job -> Outcome.RUN_UNTIL_RELEASED);
+    edit(
+        a -> {
+          a.getSpec().getRollout().setStrategy(RolloutStrategy.StopTheWorld);
+          a.getSpec().setImage("shop:2");
+        });
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> world.jobs().size() == 2);
+    assertThat(
+            world.pods(
+                Map.of(
+                    "schemagate.dev/appdeployment", "shop", "app.kubernetes.io/component", "api")))
+        .isEmpty();
+    assertThat(
+            world.pods(
+                Map.of(
+                    "schemagate.dev/appdeployment",
+                    "shop",
+                    "app.kubernetes.io/component",
+                    "worker")))
+        .isEmpty();
+
+    world.sql(FULL_SCHEMA);
+    world.kubelet.release(Outcome.SUCCEED);
+    awaitPhase(Phase.Ready);
+    assertThat(replicas("shop-api")).isEqualTo(2);
+  }
+
+  @Test
+  void operatorRestartMidMigrationStillRunsExactlyOneJob() {
+    world.kubelet.migrations(job -> Outcome.RUN_UNTIL_RELEASED);
+    world.apply(APP);
+    world.awaitStatus(
+        "shop",
+        a ->
+            a.getStatus().getMigration() != null
+                && a.getStatus().getMigration().getState() == MigrationState.Running);
+    world.stopOperator();
+    world.startOperator();
+    world.sql(FULL_SCHEMA);
+    world.kubelet.release(Outcome.SUCCEED);
+    awaitPhase(Phase.Ready);
+    assertThat(world.jobs()).hasSize(1);
+  }
+
+  @Test
+  void unreachableDatabaseIsRetriedUntilItAnswersWithNoNewJob() {
+    world.putSecret(
+        "app-db",
+        "url",
+        "postgresql://postgres:" + LifecycleHarness.DB_PASSWORD + "@localhost:1/" + world.database);
+    world.apply(APP);
+    AppDeployment waiting =
+        world.awaitStatus(
+            "shop",
+            a -> {
+              var c = Conditions.find(a.getStatus().getConditions(), "SchemaVerified");
+              return c != null && "DatabaseUnreachable".equals(c.getReason());
+            });
+    assertThat(waiting.getStatus().getPhase()).isEqualTo(Phase.Verifying);
+    assertThat(condition(waiting, "Stalled")).isEqualTo("False");
+    assertThat(client.getKubernetesSerialization().asJson(waiting.getStatus()))
+        .doesNotContain(LifecycleHarness.DB_PASSWORD);
+
+    world.putSecret("app-db", "url", world.databaseUrl());
+    awaitPhase(Phase.Ready);
+    assertThat(world.jobs()).hasSize(1);
+  }
+
+  @Test
+  void migrationPodStuckPullingItsImageFailsAfterTheGracePeriod() {
+    world.apply(APP.replace("image: shop:1", "image: shop:missing"));
+    AppDeployment failed = awaitPhase(Phase.Failed);
+    assertThat(failed.getStatus().getMigration().getReason()).isEqualTo("ImagePullBackOff");
+    assertThat(failed.getStatus().getMigration().getMessage()).contains("ImagePullBackOff");
+  }
+
+  @Test
+  void retryAnnotationReRunsAFailedRevisionAndReplicasAloneRunNoJob() {
+    world.apply(APP.replace("image: shop:1", "image: shop:broken"));
+    awaitPhase(Phase.Failed);
+    world.kubelet.migrations(
+        job -> {
+          world.sql(FULL_SCHEMA);
+          return Outcome.SUCCEED;
+        });
+    edit(a -> a.getMetadata().setAnnotations(Map.of("schemagate.dev/retry", "1")));
+    awaitPhase(Phase.Ready);
+    List<Job> jobs = world.jobs();
+    assertThat(jobs)
+        .singleElement()
+        .satisfies(
+            j ->
+                assertThat(j.getMetadata().getAnnotations())
+                    .containsEntry("schemagate.dev/retry", "1"));
+
+    edit(a -> a.getSpec().getComponents().get(0).setReplicas(4));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> replicas("shop-api") == 4);
+    awaitPhase(Phase.Ready);
+    assertThat(world.jobs()).hasSize(1);
+  }
+
+  @Test
+  void failedFlywayHistoryEntryBlocksTheRolloutAndIsNamed() {
+    world.kubelet.migrations(
+        job -> {
+          world.sql(
+              FULL_SCHEMA
+                  + """
+          CREATE TABLE flyway_schema_history (installed_rank int primary key, version varchar(50),
+            description varchar(200), type varchar(20), script varchar(1000), checksum int,
+            installed_by varchar(100), installed_on timestamp default now(), execution_time int, success boolean);
+          INSERT INTO flyway_schema_history VALUES
+            (1, '116', 'base', 'SQL', 'V116__base.sql', 1, 'app', now(), 5, true),
+            (2, '117', 'index', 'SQL', 'V117__index.sql', 2, 'app', now(), 5, false);
+          """);
+          return Outcome.SUCCEED;
+        });
+    world.apply(APP.replace("  components:", "    flyway: {minVersion: \"116\"}\n  components:"));
+    AppDeployment failed = awaitPhase(Phase.Failed);
+    assertThat(condition(failed, "SchemaVerified")).isEqualTo("False");
+    assertThat(failed.getStatus().getSchema().getFailedMigrations())
+        .anySatisfy(m -> assertThat(m).contains("117"));
+    assertThat(replicas("shop-api")).isZero();
+  }
+}

@@ -1,0 +1,400 @@
+package dev.schemagate.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.AppDeploymentStatus;
+import dev.schemagate.api.InvalidAppDeployments;
+import dev.schemagate.api.MigrationState;
+import dev.schemagate.api.Phase;
+import dev.schemagate.api.RolloutStrategy;
+import dev.schemagate.api.SchemaStatus;
+import dev.schemagate.lifecycle.Action.CaptureLogTail;
+import dev.schemagate.lifecycle.Action.CreateJob;
+import dev.schemagate.lifecycle.Action.DeleteJob;
+import dev.schemagate.lifecycle.Action.EnsureDeployment;
+import dev.schemagate.lifecycle.Checks.CheckResult;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The decision table of {@link LifecyclePlanner}, one test per row. */
+class LifecyclePlannerTest {
+
+  static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+  static final String R1 = "aaaaaaaaaa";
+  static final String R2 = "bbbbbbbbbb";
+  static final CheckResult SCHEMA_OK =
+      new CheckResult(true, "Verified", "all required tables present", false);
+  static final Checks PASS = new Checks(SCHEMA_OK, verifiedSchema(), null);
+
+  private final LifecyclePlanner planner = new LifecyclePlanner(3);
+
+  /** A fluent description of what is observed. */
+  static final class World {
+    final AppDeployment resource =
+        new KubernetesSerialization().unmarshal(InvalidAppDeployments.VALID, AppDeployment.class);
+    String revision = R1;
+    String retryToken = "";
+    final List<JobView> jobs = new ArrayList<>();
+    final Map<String, DeploymentView> deployments = new HashMap<>();
+    String configProblem;
+    Instant now = T0;
+
+    World() {
+      resource.getMetadata().setGeneration(1L);
+    }
+
+    World job(String revision, JobView.Phase phase) {
+      return job(revision, phase, "", null);
+    }
+
+    World job(String revision, JobView.Phase phase, String token, Instant recheckAt) {
+      String name = LifecyclePlanner.jobName("shop", revision);
+      String reason = phase == JobView.Phase.Failed ? "BackoffLimitExceeded" : null;
+      String pod = phase == JobView.Phase.Failed ? name + "-x1" : null;
+      jobs.add(
+          new JobView(
+              name,
+              revision,
+              token,
+              phase,
+              reason,
+              "Job has reached the specified backoff limit",
+              pod,
+              T0,
+              phase == JobView.Phase.Running ? null : T0.plusSeconds(30),
+              recheckAt,
+              T0));
+      return this;
+    }
+
+    World deployment(String component, String revision, int replicas, int ready) {
+      deployments.put(
+          component,
+          new DeploymentView(
+              "shop-" + component, "h", revision, "img:" + revision, replicas, ready, replicas));
+      return this;
+    }
+
+    /** Both Deployments as first created: the spec's template, no replicas yet. */
+    World atZero() {
+      deployments.put("api", new DeploymentView("shop-api", "h", R1, "img", 0, 0, 0));
+      deployments.put("worker", new DeploymentView("shop-worker", "h", R1, "img", 0, 0, 0));
+      return this;
+    }
+
+    World bothDeployments(String revision, int apiReady, int workerReady) {
+      deployment("api", revision, 2, apiReady);
+      return deployment("worker", revision, 1, workerReady);
+    }
+
+    World status(AppDeploymentStatus status) {
+      resource.setStatus(status);
+      return this;
+    }
+
+    Observed observed() {
+      return new Observed(resource, revision, retryToken, jobs, deployments, configProblem, now);
+    }
+  }
+
+  static SchemaStatus verifiedSchema() {
+    SchemaStatus schema = new SchemaStatus();
+    schema.setVerified(true);
+    schema.setMessage("all required tables present");
+    return schema;
+  }
+
+  private Plan plan(World world) {
+    Plan first = planner.plan(world.observed(), Checks.NOT_RUN);
+    return first.needsChecks() ? planner.plan(world.observed(), PASS) : first;
+  }
+
+  /** Applies a plan's status to the world, as the API server would after the patch. */
+  private static World after(World world, Plan plan) {
+    return world.status(plan.status());
+  }
+
+  private static String condition(Plan plan, String type) {
+    return Conditions.find(plan.status().getConditions(), type).getStatus();
+  }
+
+  @Test
+  void firstInstallCreatesTheJobAndDeploymentsAtZero() {
+    Plan plan = plan(new World());
+    assertThat(plan.actions())
+        .containsExactly(
+            new CreateJob("shop-migrate-" + R1, ""),
+            new EnsureDeployment("api", 0, true),
+            new EnsureDeployment("worker", 0, true));
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Migrating);
+    assertThat(plan.status().getObservedGeneration()).isEqualTo(1L);
+    assertThat(condition(plan, Conditions.READY)).isEqualTo("False");
+    assertThat(condition(plan, Conditions.RECONCILING)).isEqualTo("True");
+    assertThat(plan.events()).extracting(Plan.Note::reason).containsExactly("MigrationStarted");
+  }
+
+  @Test
+  void runningJobWaitsAndHoldsComponents() {
+    World world = new World().job(R1, JobView.Phase.Running).atZero();
+    Plan plan = plan(world);
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Migrating);
+    assertThat(plan.status().getMigration().getState()).isEqualTo(MigrationState.Running);
+    assertThat(plan.requeueAfter()).as("event-driven: no polling").isNull();
+  }
+
+  @Test
+  void runningJobWithAStuckPodIsRecheckedWhenItsGracePeriodEnds() {
+    World world = new World().job(R1, JobView.Phase.Running, "", T0.plusSeconds(120)).atZero();
+    assertThat(plan(world).requeueAfter()).isEqualTo(Duration.ofSeconds(121));
+  }
+
+  @Test
+  void succeededJobIsVerifiedThenRolledOut() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    Plan first = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(first.needsChecks()).isTrue();
+    assertThat(first.actions())
+        .as("nothing rolls before verification")
+        .noneMatch(a -> a instanceof EnsureDeployment e && e.replicas() > 0);
+
+    Plan plan = planner.plan(world.observed(), PASS);
+    assertThat(plan.actions())
+        .containsExactly(
+            new EnsureDeployment("api", 2, true), new EnsureDeployment("worker", 1, true));
+    assertThat(plan.status().getVerifiedRevision()).isEqualTo(R1);
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.RollingOut);
+    assertThat(plan.status().getMigration().getState()).isEqualTo(MigrationState.Succeeded);
+    assertThat(condition(plan, Conditions.SCHEMA_VERIFIED)).isEqualTo("True");
+    assertThat(plan.status().getHistory()).extracting("outcome").containsExactly("Succeeded");
+  }
+
+  @Test
+  void readyOnceEveryComponentHasItsReplicasAndNothingMoreIsWritten() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    Plan rolling = plan(world);
+    after(world, rolling).bothDeployments(R1, 2, 1);
+    Plan ready = plan(world);
+    assertThat(ready.status().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(condition(ready, Conditions.READY)).isEqualTo("True");
+    assertThat(condition(ready, Conditions.AVAILABLE)).isEqualTo("True");
+    assertThat(ready.status().getReady()).isEqualTo("3/3");
+    assertThat(ready.needsChecks()).as("verified once per revision").isFalse();
+
+    after(world, ready);
+    world.now = T0.plusSeconds(600);
+    Plan steady = plan(world);
+    assertThat(steady.status())
+        .as("steady state writes nothing")
+        .isEqualTo(world.resource.getStatus());
+    assertThat(steady.events()).isEmpty();
+  }
+
+  @Test
+  void failedJobIsReportedWithItsLogTailAndStalls() {
+    World world = new World().job(R1, JobView.Phase.Failed).atZero();
+    Plan plan = plan(world);
+    assertThat(plan.actions())
+        .containsExactly(new CaptureLogTail("shop-migrate-" + R1, "shop-migrate-" + R1 + "-x1"));
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Failed);
+    assertThat(plan.status().getMigration().getReason()).isEqualTo("BackoffLimitExceeded");
+    assertThat(condition(plan, Conditions.STALLED)).isEqualTo("True");
+    assertThat(plan.events()).singleElement().satisfies(e -> assertThat(e.warning()).isTrue());
+
+    Plan again = plan(after(world, plan));
+    assertThat(again.actions()).as("the log tail is read once").isEmpty();
+    assertThat(again.events()).isEmpty();
+  }
+
+  @Test
+  void failedRevisionWhoseJobWasCleanedUpIsNotReRun() {
+    World world = new World().job(R1, JobView.Phase.Failed).atZero();
+    after(world, plan(world)).jobs.clear();
+    Plan plan = plan(world);
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Failed);
+  }
+
+  @Test
+  void retryAnnotationDeletesTheFailedJobThenCreatesANewOne() {
+    World world = new World().job(R1, JobView.Phase.Failed).atZero();
+    after(world, plan(world)).retryToken = "1";
+    Plan delete = plan(world);
+    assertThat(delete.actions())
+        .containsExactly(
+            new DeleteJob("shop-migrate-" + R1, "retry requested through schemagate.dev/retry"));
+
+    after(world, delete).jobs.clear();
+    Plan create = plan(world);
+    assertThat(create.actions()).first().isEqualTo(new CreateJob("shop-migrate-" + R1, "1"));
+  }
+
+  @Test
+  void jobDeletedWhileRunningIsReportedNotReRun() {
+    World world = new World().job(R1, JobView.Phase.Running).atZero();
+    after(world, plan(world)).jobs.clear();
+    Plan plan = plan(world);
+    assertThat(plan.actions()).noneMatch(a -> a instanceof CreateJob);
+    assertThat(plan.status().getMigration().getReason()).isEqualTo("JobDeleted");
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Failed);
+  }
+
+  @Test
+  void missingSchemaStallsAndHoldsComponents() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    SchemaStatus missing = new SchemaStatus();
+    missing.setVerified(false);
+    missing.setMissingColumns(List.of("calendar_routing_rules.question_text"));
+    CheckResult result =
+        new CheckResult(
+            false,
+            "MissingObjects",
+            "Missing columns in calendar_routing_rules: [question_text]",
+            false);
+    Plan plan = planner.plan(world.observed(), new Checks(result, missing, null));
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Failed);
+    assertThat(condition(plan, Conditions.SCHEMA_VERIFIED)).isEqualTo("False");
+    assertThat(condition(plan, Conditions.STALLED)).isEqualTo("True");
+    assertThat(plan.status().getSchema().getMissingColumns())
+        .containsExactly("calendar_routing_rules.question_text");
+    assertThat(plan.status().getVerifiedRevision()).isNull();
+  }
+
+  @Test
+  void unreachableDatabaseIsRetriedWithGrowingBackoffNeverStalled() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    CheckResult down = new CheckResult(false, "DatabaseUnreachable", "Connection refused", true);
+    Checks failing = new Checks(down, null, null);
+    Plan first = planner.plan(world.observed(), failing);
+    assertThat(first.status().getPhase()).isEqualTo(Phase.Verifying);
+    assertThat(condition(first, Conditions.STALLED)).isEqualTo("False");
+    assertThat(first.requeueAfter()).isEqualTo(LifecyclePlanner.MIN_BACKOFF);
+
+    after(world, first).now = T0.plus(Duration.ofMinutes(4));
+    assertThat(planner.plan(world.observed(), failing).requeueAfter())
+        .isEqualTo(Duration.ofMinutes(2));
+    world.now = T0.plus(Duration.ofHours(3));
+    assertThat(planner.plan(world.observed(), failing).requeueAfter())
+        .isEqualTo(LifecyclePlanner.MAX_BACKOFF);
+  }
+
+  @Test
+  void redisDownHoldsTheRolloutAndRetries() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    CheckResult redisDown = new CheckResult(false, "RedisUnreachable", "no answer to PING", true);
+    Plan plan = planner.plan(world.observed(), new Checks(SCHEMA_OK, verifiedSchema(), redisDown));
+    assertThat(condition(plan, Conditions.DEPENDENCIES_READY)).isEqualTo("False");
+    assertThat(plan.actions()).noneMatch(a -> a instanceof EnsureDeployment e && e.replicas() > 0);
+    assertThat(plan.requeueAfter()).isNotNull();
+  }
+
+  @Test
+  void keepRunningUpgradeLeavesTheOldRevisionServingExceptStoppedComponents() {
+    World world = new World().bothDeployments(R1, 2, 1);
+    world.revision = R2;
+    Plan plan = plan(world);
+    assertThat(plan.actions())
+        .containsExactly(
+            new CreateJob("shop-migrate-" + R2, ""), new EnsureDeployment("worker", 0, false));
+    assertThat(plan.actions())
+        .noneMatch(a -> a instanceof EnsureDeployment e && e.component().equals("api"));
+  }
+
+  @Test
+  void stopTheWorldScalesEverythingToZeroAndWaitsForPodsBeforeMigrating() {
+    World world = new World().bothDeployments(R1, 2, 1);
+    world.resource.getSpec().getRollout().setStrategy(RolloutStrategy.StopTheWorld);
+    world.revision = R2;
+    Plan stopping = plan(world);
+    assertThat(stopping.actions())
+        .containsExactly(
+            new EnsureDeployment("api", 0, false), new EnsureDeployment("worker", 0, false));
+
+    after(world, stopping)
+        .deployments
+        .put("api", new DeploymentView("shop-api", "h", R1, "img", 0, 0, 1));
+    world.deployments.put("worker", new DeploymentView("shop-worker", "h", R1, "img", 0, 0, 0));
+    assertThat(plan(world).actions())
+        .as("a pod still terminating")
+        .noneMatch(a -> a instanceof CreateJob);
+
+    world.deployments.put("api", new DeploymentView("shop-api", "h", R1, "img", 0, 0, 0));
+    assertThat(plan(world).actions()).first().isEqualTo(new CreateJob("shop-migrate-" + R2, ""));
+  }
+
+  @Test
+  void changingOnlyReplicasRunsNoJob() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    after(world, plan(world)).bothDeployments(R1, 2, 1);
+    after(world, plan(world));
+    world.resource.getSpec().getComponents().get(0).setReplicas(5);
+    world.resource.getMetadata().setGeneration(2L);
+    Plan plan = plan(world);
+    assertThat(plan.actions()).noneMatch(a -> a instanceof CreateJob);
+    assertThat(plan.actions()).contains(new EnsureDeployment("api", 5, true));
+    assertThat(plan.needsChecks()).isFalse();
+    assertThat(plan.status().getObservedGeneration()).isEqualTo(2L);
+  }
+
+  @Test
+  void oldRevisionsJobsBeyondTheKeptOnesAreDeleted() {
+    World world = new World();
+    world.revision = "eeeeeeeeee";
+    for (String old : List.of("aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc", "dddddddddd")) {
+      world.jobs.add(
+          new JobView(
+              "shop-migrate-" + old,
+              old,
+              "",
+              JobView.Phase.Succeeded,
+              null,
+              null,
+              null,
+              T0,
+              T0,
+              null,
+              T0.plusSeconds(old.charAt(0))));
+    }
+    List<Action> deletes =
+        plan(world).actions().stream().filter(a -> a instanceof DeleteJob).toList();
+    assertThat(deletes)
+        .extracting(a -> ((DeleteJob) a).name())
+        .containsExactlyInAnyOrder("shop-migrate-aaaaaaaaaa", "shop-migrate-bbbbbbbbbb");
+  }
+
+  @Test
+  void missingSecretStallsNamingTheFieldAndTouchesNothing() {
+    World world = new World();
+    world.configProblem = "spec.database.urlSecretRef: Secret \"shop-db\" not found";
+    Plan plan = plan(world);
+    assertThat(plan.actions()).isEmpty();
+    assertThat(condition(plan, Conditions.STALLED)).isEqualTo("True");
+    assertThat(Conditions.find(plan.status().getConditions(), Conditions.STALLED).getMessage())
+        .contains("spec.database.urlSecretRef");
+    assertThat(plan.requeueAfter()).as("a Secret created later is noticed").isNotNull();
+  }
+
+  @Test
+  void suspendTouchesNothing() {
+    World world = new World();
+    world.resource.getSpec().setSuspend(true);
+    Plan plan = plan(world);
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Suspended);
+  }
+
+  @Test
+  void firstStatusHasReadyFalseEvenBeforeAnythingHappens() {
+    World world = new World();
+    world.configProblem = "x";
+    assertThat(condition(plan(world), Conditions.READY)).isEqualTo("False");
+  }
+}

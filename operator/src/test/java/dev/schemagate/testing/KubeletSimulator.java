@@ -1,0 +1,377 @@
+package dev.schemagate.testing;
+
+import dev.schemagate.workload.Labels;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stands in for the kubelet and the Job and Deployment controllers on an API server that has none
+ * (the Fabric8 mock server): runs migration Jobs to the outcome a scenario chooses, and gives
+ * Deployments the pods and ready replicas they ask for. It acts only through the API, as the real
+ * controllers do, so the operator sees exactly what it would see in a cluster.
+ */
+public final class KubeletSimulator implements AutoCloseable {
+
+  /** What a migration Job does when it runs. */
+  public enum Outcome {
+    SUCCEED,
+    FAIL,
+    STUCK_IMAGE_PULL,
+    RUN_UNTIL_RELEASED
+  }
+
+  /** A scenario's migration: a side effect (e.g. real SQL) and the outcome to report. */
+  public interface Migration {
+    Outcome run(Job job);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(KubeletSimulator.class);
+
+  private final KubernetesClient client;
+  private final ScheduledExecutorService worker =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kubelet-simulator"));
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Map<String, Boolean> started = new ConcurrentHashMap<>();
+  private final Map<String, Job> held = new ConcurrentHashMap<>();
+  private volatile Function<Job, Outcome> migration = job -> Outcome.SUCCEED;
+
+  /** Set by {@link #release}: held Jobs, also those about to be held, end with it. */
+  private volatile Outcome released;
+
+  private volatile Duration jobRunTime = Duration.ofMillis(200);
+  private volatile boolean deploymentsBecomeReady = true;
+
+  private final String namespace;
+
+  /** Simulates the nodes of one namespace, so tests sharing an API server stay apart. */
+  public KubeletSimulator(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  public KubeletSimulator start() {
+    informers.add(
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inAnyNamespace()
+            .withLabel(Labels.MANAGED_BY, Labels.MANAGER)
+            .inform(handler(this::onJob)));
+    informers.add(
+        client
+            .apps()
+            .deployments()
+            .inAnyNamespace()
+            .withLabel(Labels.MANAGED_BY, Labels.MANAGER)
+            .inform(handler(this::onDeployment)));
+    return this;
+  }
+
+  /** How migration Jobs end from now on. */
+  public KubeletSimulator migrations(Migration behaviour) {
+    this.migration = behaviour::run;
+    this.released = null;
+    return this;
+  }
+
+  public KubeletSimulator jobRunTime(Duration runTime) {
+    this.jobRunTime = runTime;
+    return this;
+  }
+
+  public KubeletSimulator deploymentsBecomeReady(boolean ready) {
+    this.deploymentsBecomeReady = ready;
+    return this;
+  }
+
+  /** Finishes the Jobs held by {@link Outcome#RUN_UNTIL_RELEASED} with {@code outcome}. */
+  public void release(Outcome outcome) {
+    worker.execute(
+        () -> {
+          released = outcome;
+          log.info("simulator {}: releasing {} held Jobs with {}", namespace, held.size(), outcome);
+          held.values().forEach(job -> safely(j -> finish(j, outcome), job));
+          held.clear();
+        });
+  }
+
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> ResourceEventHandler<T> handler(
+      java.util.function.Consumer<T> onChange) {
+    // The mock server's namespaced watches also deliver other namespaces' objects: filter here.
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        if (namespace.equals(obj.getMetadata().getNamespace())) {
+          worker.execute(() -> safely(onChange, obj));
+        }
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        if (namespace.equals(newObj.getMetadata().getNamespace())) {
+          worker.execute(() -> safely(onChange, newObj));
+        }
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
+    };
+  }
+
+  private static <T> void safely(java.util.function.Consumer<T> action, T obj) {
+    try {
+      action.accept(obj);
+    } catch (RuntimeException e) {
+      log.warn("simulator step failed: {}", e.toString());
+    }
+  }
+
+  private void onJob(Job job) {
+    String key =
+        job.getMetadata().getNamespace()
+            + "/"
+            + job.getMetadata().getName()
+            + "/"
+            + job.getMetadata().getUid();
+    if (job.getStatus() != null
+        && job.getStatus().getConditions() != null
+        && !job.getStatus().getConditions().isEmpty()) {
+      return;
+    }
+    if (started.putIfAbsent(key, true) != null) {
+      return;
+    }
+    log.info("simulator {}: starting Job {}", namespace, job.getMetadata().getName());
+    Pod template = podFor(job);
+    // The mock server has no garbage collector: a retried Job's old pod is still there.
+    client.resource(template).withGracePeriod(0).delete();
+    Pod pod = client.resource(template).create();
+    Job running =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(job.getMetadata().getNamespace())
+            .withName(job.getMetadata().getName())
+            .get();
+    running.setStatus(
+        new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
+            .withStartTime(Instant.now().toString())
+            .withActive(1)
+            .build());
+    client.resource(running).updateStatus();
+    worker.schedule(
+        () -> {
+          Outcome outcome = migration.apply(job);
+          switch (outcome) {
+            case STUCK_IMAGE_PULL -> markStuck(pod);
+            case RUN_UNTIL_RELEASED -> {
+              if (released != null) {
+                finish(job, released);
+              } else {
+                held.put(key, job);
+                log.info("simulator {}: holding Job {}", namespace, job.getMetadata().getName());
+              }
+            }
+            default -> finish(job, outcome);
+          }
+        },
+        jobRunTime.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private Pod podFor(Job job) {
+    Map<String, String> labels =
+        new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
+    labels.put("batch.kubernetes.io/job-name", job.getMetadata().getName());
+    labels.put("job-name", job.getMetadata().getName());
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(job.getMetadata().getName() + "-pod")
+        .withNamespace(job.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName(job.getMetadata().getName())
+                .withUid(job.getMetadata().getUid())
+                .withController(true)
+                .build())
+        .endMetadata()
+        .withSpec(job.getSpec().getTemplate().getSpec())
+        .withNewStatus()
+        .withPhase("Running")
+        .endStatus()
+        .build();
+  }
+
+  private void markStuck(Pod pod) {
+    Pod current = client.resource(pod).get();
+    current.getStatus().setPhase("Pending");
+    current
+        .getStatus()
+        .setContainerStatuses(
+            List.of(
+                new ContainerStatusBuilder()
+                    .withName(current.getSpec().getContainers().get(0).getName())
+                    .withNewState()
+                    .withNewWaiting()
+                    .withReason("ImagePullBackOff")
+                    .withMessage(
+                        "Back-off pulling image \""
+                            + current.getSpec().getContainers().get(0).getImage()
+                            + "\"")
+                    .endWaiting()
+                    .endState()
+                    .build()));
+    client.resource(current).updateStatus();
+  }
+
+  private void finish(Job job, Outcome outcome) {
+    boolean ok = outcome == Outcome.SUCCEED;
+    String namespace = job.getMetadata().getNamespace();
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("job-name", job.getMetadata().getName())
+        .list()
+        .getItems()
+        .forEach(
+            p -> {
+              p.getStatus().setPhase(ok ? "Succeeded" : "Failed");
+              client.resource(p).updateStatus();
+            });
+    Job current =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(namespace)
+            .withName(job.getMetadata().getName())
+            .get();
+    if (current == null) {
+      return;
+    }
+    String now = Instant.now().toString();
+    current.getStatus().setActive(0);
+    if (ok) {
+      current.getStatus().setSucceeded(1);
+      current.getStatus().setCompletionTime(now);
+      current
+          .getStatus()
+          .setConditions(
+              List.of(
+                  new JobConditionBuilder()
+                      .withType("Complete")
+                      .withStatus("True")
+                      .withLastTransitionTime(now)
+                      .build()));
+    } else {
+      current.getStatus().setFailed(1);
+      current
+          .getStatus()
+          .setConditions(
+              List.of(
+                  new JobConditionBuilder()
+                      .withType("Failed")
+                      .withStatus("True")
+                      .withReason("BackoffLimitExceeded")
+                      .withMessage("Job has reached the specified backoff limit")
+                      .withLastTransitionTime(now)
+                      .build()));
+    }
+    client.resource(current).updateStatus();
+  }
+
+  private void onDeployment(Deployment deployment) {
+    String namespace = deployment.getMetadata().getNamespace();
+    int wanted =
+        deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
+    List<Pod> pods = client.pods().inNamespace(namespace).withLabels(selector).list().getItems();
+    String revision =
+        deployment.getSpec().getTemplate().getMetadata().getAnnotations() == null
+            ? null
+            : deployment
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get(Labels.REVISION);
+    for (Pod pod : pods) {
+      String podRevision =
+          pod.getMetadata().getAnnotations() == null
+              ? null
+              : pod.getMetadata().getAnnotations().get(Labels.REVISION);
+      if (pods.indexOf(pod) >= wanted || !java.util.Objects.equals(revision, podRevision)) {
+        client.resource(pod).delete();
+      }
+    }
+    long kept = client.pods().inNamespace(namespace).withLabels(selector).list().getItems().size();
+    for (long i = kept; i < wanted; i++) {
+      client
+          .resource(
+              new PodBuilder()
+                  .withNewMetadataLike(deployment.getSpec().getTemplate().getMetadata())
+                  .withName(
+                      deployment.getMetadata().getName()
+                          + "-"
+                          + Long.toHexString(System.nanoTime() & 0xffffff))
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .withSpec(deployment.getSpec().getTemplate().getSpec())
+                  .withNewStatus()
+                  .withPhase("Running")
+                  .endStatus()
+                  .build())
+          .create();
+    }
+    int ready = deploymentsBecomeReady ? wanted : 0;
+    Deployment current = client.resource(deployment).get();
+    if (current == null) {
+      return;
+    }
+    var status =
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(current.getMetadata().getGeneration())
+            .withReplicas(wanted)
+            .withUpdatedReplicas(wanted)
+            .withReadyReplicas(ready)
+            .withAvailableReplicas(ready)
+            .build();
+    if (!status.equals(current.getStatus())) {
+      current.setStatus(status);
+      client.resource(current).updateStatus();
+    }
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+    worker.shutdownNow();
+  }
+}

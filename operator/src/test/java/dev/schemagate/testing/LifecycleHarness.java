@@ -1,0 +1,211 @@
+package dev.schemagate.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.Crd;
+import dev.schemagate.lifecycle.LiveDependencyChecks;
+import dev.schemagate.runtime.OperatorSettings;
+import dev.schemagate.runtime.SchemagateOperator;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+
+/**
+ * One end-to-end world: an in-process Kubernetes API (shared per test class), a real PostgreSQL
+ * (one per JVM, a fresh database per test), the kubelet simulator and the real operator.
+ */
+public final class LifecycleHarness implements AutoCloseable {
+
+  /** A canary password: it must never show up in a log, an Event, status or a Job spec. */
+  public static final String DB_PASSWORD = "S3cr3tq-db";
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static EmbeddedPostgres postgres;
+
+  public final KubernetesClient client;
+  public final KubeletSimulator kubelet;
+  public final String namespace;
+  public final String database;
+  private final OperatorSettings settings;
+  private Operator operator;
+
+  private LifecycleHarness(KubernetesClient client, OperatorSettings settings) {
+    this.client = client;
+    int n = COUNTER.incrementAndGet();
+    this.namespace = "e2e-" + n;
+    this.database = "app_" + n;
+    // The operator and the simulator of each test see only its namespace.
+    this.settings = settings.withNamespaces(List.of(namespace));
+    this.kubelet = new KubeletSimulator(client, namespace).start();
+  }
+
+  /** Call once per class on the mock server's client: the status subresource needs the CRD. */
+  public static void installCrd(KubernetesClient client) {
+    try {
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .load(Files.newInputStream(Crd.committed()))
+          .createOr(existing -> existing.update());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static LifecycleHarness start(
+      KubernetesMockServer server, KubernetesClient client, OperatorSettings settings) {
+    installCrd(client);
+    LifecycleHarness harness = new LifecycleHarness(client, settings);
+    harness.createDatabase();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(harness.namespace)
+                .endMetadata()
+                .build())
+        .create();
+    harness.putSecret("app-db", "url", harness.databaseUrl());
+    harness.startOperator();
+    return harness;
+  }
+
+  public static synchronized EmbeddedPostgres postgres() {
+    if (postgres == null) {
+      try {
+        postgres = EmbeddedPostgres.builder().start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+      }
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      postgres.close();
+                    } catch (IOException ignored) {
+                      // the JVM is going away
+                    }
+                  }));
+    }
+    return postgres;
+  }
+
+  private void createDatabase() {
+    try (Connection c = postgres().getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + database);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String databaseUrl() {
+    return "postgresql://postgres:"
+        + DB_PASSWORD
+        + "@localhost:"
+        + postgres().getPort()
+        + "/"
+        + database;
+  }
+
+  public DataSource dataSource() {
+    return postgres().getDatabase("postgres", database);
+  }
+
+  public void sql(String statements) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(statements);
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed: " + statements, e);
+    }
+  }
+
+  public void putSecret(String name, String key, String value) {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .addToStringData(key, value)
+                .build())
+        .createOr(existing -> existing.update());
+  }
+
+  public void startOperator() {
+    operator = SchemagateOperator.create(client, settings, new LiveDependencyChecks());
+    operator.start();
+  }
+
+  public void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
+  public AppDeployment apply(String yaml) {
+    AppDeployment appd =
+        client
+            .resources(AppDeployment.class)
+            .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+            .item();
+    appd.getMetadata().setNamespace(namespace);
+    return client.resource(appd).createOr(existing -> existing.update());
+  }
+
+  public AppDeployment get(String name) {
+    return client.resources(AppDeployment.class).inNamespace(namespace).withName(name).get();
+  }
+
+  public AppDeployment awaitStatus(String name, Predicate<AppDeployment> condition) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> get(name), a -> a != null && a.getStatus() != null && condition.test(a));
+  }
+
+  public List<Job> jobs() {
+    return client.batch().v1().jobs().inNamespace(namespace).list().getItems();
+  }
+
+  public Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+
+  public List<Pod> pods(Map<String, String> labels) {
+    return client.pods().inNamespace(namespace).withLabels(labels).list().getItems();
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    kubelet.close();
+  }
+}
