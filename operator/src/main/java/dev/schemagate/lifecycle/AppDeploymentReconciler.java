@@ -1,14 +1,19 @@
 package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.AppDeploymentStatus;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.secrets.Masker;
+import dev.schemagate.secrets.Resolution;
 import dev.schemagate.secrets.SecretResolver;
+import dev.schemagate.secrets.logback.LogGuard;
 import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -20,8 +25,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +41,18 @@ import org.slf4j.LoggerFactory;
  * (Jobs, Deployments, checks), report (status and Events, masked). Waiting is event-driven:
  * informers on the Jobs, Pods and Deployments schemagate owns trigger reconciles.
  */
-// Not generation-aware: the retry annotation changes no generation, and must still be seen.
+// Not generation-aware, because the retry annotation changes no generation; SpecOrRetryChanged
+// lets through what matters and drops status updates, the operator's own included.
 @ControllerConfiguration(
     name = AppDeploymentReconciler.NAME,
-    generationAwareEventProcessing = false)
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = SpecOrRetryChanged.class))
 public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
 
   public static final String NAME = "appdeployment";
   private static final Logger log = LoggerFactory.getLogger(AppDeploymentReconciler.class);
+  private static final String ROLLING_OUT = "RollingOut";
+  private static final java.time.Duration STALE_RETRY = java.time.Duration.ofMillis(200);
 
   private final Clock clock;
   private final LifecyclePlanner planner;
@@ -97,36 +108,68 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     Instant now = clock.instant();
     Observed observed = observer.observe(resource, context, now);
     Plan plan = planner.plan(observed, Checks.NOT_RUN);
-    Masker masker = Masker.standard();
+    SecretResolver secrets = secretsOf(context, resource);
+    // Values from the referenced Secrets are masked wherever they appear, even without a URL shape.
+    Masker masker = Masker.standard().plusKnownSecrets(knownSecrets(resource, secrets));
     if (plan.needsChecks()) {
-      SecretResolver secrets =
-          new SecretResolver(
-              name ->
-                  context
-                      .getClient()
-                      .secrets()
-                      .inNamespace(resource.getMetadata().getNamespace())
-                      .withName(name)
-                      .get());
-      Checks results = checks.run(resource, secrets);
-      plan = planner.plan(observed, results);
+      plan = planner.plan(observed, checks.run(resource, secrets));
     }
     new Executor(context.getClient(), settings.operatorImage())
         .execute(resource, plan, masker, cachedDeployments(context));
+    StatusMasking.mask(plan.status(), masker);
+    UpdateControl<AppDeployment> control = UpdateControl.noUpdate();
+    if (!plan.status().equals(resource.getStatus())
+        && !writeStatus(context, resource, plan.status())) {
+      // A plan made from stale data records nothing: the next reconcile decides again.
+      return control.rescheduleAfter(STALE_RETRY);
+    }
     EventRecorder events = new EventRecorder(context.getClient());
     for (Plan.Note note : plan.events()) {
       events.record(resource, note, masker, now);
-    }
-    StatusMasking.mask(plan.status(), masker);
-    UpdateControl<AppDeployment> control;
-    if (plan.status().equals(resource.getStatus())) {
-      control = UpdateControl.noUpdate();
-    } else {
-      log.debug("Status changes: phase {}", plan.status().getPhase());
-      resource.setStatus(plan.status());
-      control = UpdateControl.patchStatus(resource);
+      if (ROLLING_OUT.equals(note.reason())) {
+        RolloutDiagnostics.log(context.getClient(), resource, plan.status().getRevision());
+      }
     }
     return plan.requeueAfter() == null ? control : control.rescheduleAfter(plan.requeueAfter());
+  }
+
+  /**
+   * Replaces the status subresource with optimistic locking: the write carries the resourceVersion
+   * the plan was made from, so a plan made from a stale cache is refused (409) instead of
+   * overwriting a newer status, and the reconcile runs again on fresh data.
+   *
+   * @return false when the write was refused as stale
+   */
+  private static boolean writeStatus(
+      Context<AppDeployment> context, AppDeployment resource, AppDeploymentStatus status) {
+    AppDeployment copy = context.getClient().getKubernetesSerialization().clone(resource);
+    copy.setStatus(status);
+    try {
+      context.getClient().resource(copy).updateStatus();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      log.debug("Status write refused as stale; reconciling again on fresh data");
+      return false;
+    }
+  }
+
+  private static SecretResolver secretsOf(Context<AppDeployment> context, AppDeployment resource) {
+    String namespace = resource.getMetadata().getNamespace();
+    return new SecretResolver(
+        name -> context.getClient().secrets().inNamespace(namespace).withName(name).get());
+  }
+
+  /** The database and Redis URLs as resolved; also handed to the log guard for this resource. */
+  private static List<String> knownSecrets(AppDeployment resource, SecretResolver secrets) {
+    List<String> values = new ArrayList<>();
+    secrets.databaseUrl(resource.getSpec()).asOptional().ifPresent(values::add);
+    secrets.redisUrl(resource.getSpec()).flatMap(Resolution::asOptional).ifPresent(values::add);
+    LogGuard.rememberSecrets(
+        resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName(), values);
+    return values;
   }
 
   private static Map<String, Deployment> cachedDeployments(Context<AppDeployment> context) {

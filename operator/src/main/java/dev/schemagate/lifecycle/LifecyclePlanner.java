@@ -334,9 +334,11 @@ public final class LifecyclePlanner {
       }
       CheckResult schema = checks.schema();
       boolean wasVerified = conditionTrue(Conditions.SCHEMA_VERIFIED);
+      boolean schemaNews = isNews(Conditions.SCHEMA_VERIFIED, schema);
       condition(Conditions.SCHEMA_VERIFIED, schema.ok(), schema.reason(), schema.message());
       if (!schema.ok()) {
-        return checkFailed(schema, "SchemaVerificationFailed", Conditions.SCHEMA_VERIFIED);
+        return checkFailed(
+            schema, "SchemaVerificationFailed", Conditions.SCHEMA_VERIFIED, schemaNews);
       }
       if (!wasVerified) {
         events.add(new Plan.Note(false, "SchemaVerified", schema.message()));
@@ -345,15 +347,28 @@ public final class LifecyclePlanner {
           checks.redis() != null
               ? checks.redis()
               : new CheckResult(true, "NotConfigured", "no spec.redis to check", false);
+      boolean redisNews = isNews(Conditions.DEPENDENCIES_READY, redis);
       condition(Conditions.DEPENDENCIES_READY, redis.ok(), redis.reason(), redis.message());
       if (!redis.ok()) {
-        return checkFailed(redis, "DependencyUnavailable", Conditions.DEPENDENCIES_READY);
+        return checkFailed(
+            redis, "DependencyUnavailable", Conditions.DEPENDENCIES_READY, redisNews);
       }
       return true;
     }
 
-    private boolean checkFailed(CheckResult result, String eventReason, String conditionType) {
-      events.add(new Plan.Note(true, eventReason, result.message()));
+    /** A check result differs from what its condition says: worth an Event, not a repeat. */
+    private boolean isNews(String conditionType, CheckResult result) {
+      Condition before = Conditions.find(status.getConditions(), conditionType);
+      return before == null
+          || !Objects.equals(before.getReason(), result.reason())
+          || !Objects.equals(before.getMessage(), result.message());
+    }
+
+    private boolean checkFailed(
+        CheckResult result, String eventReason, String conditionType, boolean news) {
+      if (news) {
+        events.add(new Plan.Note(true, eventReason, result.message()));
+      }
       if (result.transientFailure()) {
         status.setPhase(Phase.Verifying);
         progressing(result.reason(), result.message());

@@ -2,6 +2,10 @@ package dev.schemagate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
@@ -16,12 +20,17 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle end to end: the real operator against an in-process Kubernetes API, a kubelet
@@ -74,6 +83,50 @@ class LifecycleEndToEndTest {
 
   LifecycleHarness world;
 
+  /** Every log line of every scenario, written through the shipped masking converters. */
+  static final ByteArrayOutputStream LOGS = new ByteArrayOutputStream();
+
+  static OutputStreamAppender<ILoggingEvent> appender;
+
+  @BeforeAll
+  static void captureEveryLogLine() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%logger - %maskedMsg%n%maskedEx");
+    encoder.start();
+    appender = new OutputStreamAppender<>();
+    appender.setContext(context);
+    appender.setEncoder(encoder);
+    appender.setOutputStream(LOGS);
+    appender.start();
+    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+  }
+
+  @AfterAll
+  static void noSecretReachedALogLineAnEventOrAStatus() {
+    ((LoggerContext) LoggerFactory.getILoggerFactory())
+        .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        .detachAppender(appender);
+    String logs = LOGS.toString(StandardCharsets.UTF_8);
+    assertThat(logs)
+        .doesNotContain(LifecycleHarness.DB_PASSWORD)
+        .contains("ROLLOUT DIAGNOSTICS")
+        .contains("DATABASE_URL: postgresql://postgres:***@localhost");
+    String everything =
+        client.getKubernetesSerialization().asJson(client.v1().events().inAnyNamespace().list())
+            + client
+                .getKubernetesSerialization()
+                .asJson(client.resources(AppDeployment.class).inAnyNamespace().list())
+            + client
+                .getKubernetesSerialization()
+                .asJson(client.batch().v1().jobs().inAnyNamespace().list())
+            + client
+                .getKubernetesSerialization()
+                .asJson(client.apps().deployments().inAnyNamespace().list());
+    assertThat(everything).doesNotContain(LifecycleHarness.DB_PASSWORD);
+  }
+
   @BeforeEach
   void start() {
     world =
@@ -115,16 +168,25 @@ class LifecycleEndToEndTest {
                 && a.getMetadata().getGeneration().equals(a.getStatus().getObservedGeneration()));
   }
 
+  /**
+   * A user's edit: retried on conflict, as kubectl edit would be, since the operator writes too.
+   */
   private AppDeployment edit(java.util.function.Consumer<AppDeployment> change) {
-    return client
-        .resources(AppDeployment.class)
-        .inNamespace(world.namespace)
-        .withName("shop")
-        .edit(
-            a -> {
-              change.accept(a);
-              return a;
-            });
+    return org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () ->
+                client
+                    .resources(AppDeployment.class)
+                    .inNamespace(world.namespace)
+                    .withName("shop")
+                    .edit(
+                        a -> {
+                          change.accept(a);
+                          return a;
+                        }),
+            java.util.Objects::nonNull);
   }
 
   private static String condition(AppDeployment appd, String type) {

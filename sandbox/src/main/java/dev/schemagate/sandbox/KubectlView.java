@@ -40,6 +40,46 @@ final class KubectlView {
     return table(rows);
   }
 
+  /** The status part of {@code kubectl describe appd} that explains a state. */
+  static String describe(AppDeployment item) {
+    AppDeploymentStatus status = item.getStatus();
+    StringBuilder out = new StringBuilder();
+    out.append("Status:\n  Phase:              ").append(text(status.getPhase())).append('\n');
+    out.append("  Revision:           ").append(text(status.getRevision())).append('\n');
+    out.append("  Verified Revision:  ").append(text(status.getVerifiedRevision())).append('\n');
+    if (status.getMigration() != null) {
+      out.append("  Migration:          ")
+          .append(text(status.getMigration().getJobName()))
+          .append(" ")
+          .append(text(status.getMigration().getState()));
+      if (status.getMigration().getReason() != null) {
+        out.append(" (").append(status.getMigration().getReason()).append(")");
+      }
+      out.append('\n');
+    }
+    if (status.getSchema() != null) {
+      out.append("  Schema:             ")
+          .append(text(status.getSchema().getMessage()))
+          .append('\n');
+    }
+    if (status.getComponents() != null) {
+      status
+          .getComponents()
+          .forEach(
+              c ->
+                  out.append("  Component ")
+                      .append(c.getName())
+                      .append(": ")
+                      .append(text(c.getImage()))
+                      .append(", ")
+                      .append(text(c.getReadyReplicas()))
+                      .append("/")
+                      .append(text(c.getReplicas()))
+                      .append(" ready\n"));
+    }
+    return out + conditions(item);
+  }
+
   /** The Conditions part of {@code kubectl describe appd}. */
   static String conditions(AppDeployment item) {
     List<String[]> rows = new ArrayList<>();
