@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
 
 /**
  * The lifecycle end to end: the real operator against an in-process Kubernetes API, a kubelet
@@ -236,6 +237,22 @@ class LifecycleEndToEndTest {
   }
 
   @Test
+  void aDeletedOrHandEditedDeploymentIsRestored() {
+    world.apply(APP);
+    awaitPhase(Phase.Ready);
+    client.apps().deployments().inNamespace(world.namespace).withName("shop-api").delete();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> world.deployment("shop-api") != null && replicas("shop-api") == 2);
+
+    client.apps().deployments().inNamespace(world.namespace).withName("shop-api").edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("shop:hand-edited");
+      return d;
+    });
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> image("shop-api").equals("shop:1"));
+    assertThat(world.jobs()).hasSize(1);
+  }
+
+  @Test
   void failedMigrationStallsWithAMaskedLogTailAndKeepsComponentsAtZero() {
     String app = APP.replace("image: shop:1", "image: shop:broken");
     AppDeployment parsed = client.getKubernetesSerialization().unmarshal(app, AppDeployment.class);
@@ -401,6 +418,48 @@ class LifecycleEndToEndTest {
     world.putSecret("app-db", "url", world.databaseUrl());
     awaitPhase(Phase.Ready);
     assertThat(world.jobs()).hasSize(1);
+  }
+
+  @Test
+  void redisDownHoldsTheRolloutUntilItAnswers() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    world.putSecret(
+        "app-redis",
+        "url",
+        "redis://:" + LifecycleHarness.DB_PASSWORD + "@127.0.0.1:" + port + "/0");
+    world.apply(
+        APP.replace(
+            "  migration:",
+            "  redis: {urlSecretRef: {name: app-redis, key: url}, timeoutSeconds: 1}\n  migration:"));
+    AppDeployment waiting =
+        world.awaitStatus(
+            "shop",
+            a -> {
+              var c = Conditions.find(a.getStatus().getConditions(), "DependenciesReady");
+              return c != null && "False".equals(c.getStatus());
+            });
+    assertThat(
+            Conditions.find(waiting.getStatus().getConditions(), "DependenciesReady").getReason())
+        .isEqualTo("RedisUnreachable");
+    assertThat(replicas("shop-api")).isZero();
+
+    RedisServer server =
+        RedisServer.newRedisServer()
+            .port(port)
+            .bind("127.0.0.1")
+            .setting("requirepass " + LifecycleHarness.DB_PASSWORD)
+            .build();
+    server.start();
+    try {
+      AppDeployment ready = awaitPhase(Phase.Ready);
+      assertThat(condition(ready, "DependenciesReady")).isEqualTo("True");
+      assertThat(world.jobs()).hasSize(1);
+    } finally {
+      server.stop();
+    }
   }
 
   @Test
