@@ -55,6 +55,19 @@ class LoggingTest {
   }
 
   @Test
+  void javaUtilLoggingLinesPassTheMaskerToo() {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    Logging.configure(LogFormat.text, "INFO");
+    java.util.logging.Logger.getLogger("org.postgresql.Driver")
+        .warning("Connection to postgresql://app:S3cr3tq-jul@db:5432/app refused");
+    System.setOut(originalOut);
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("postgresql://app:***@db:5432/app")
+        .doesNotContain("S3cr3tq-jul");
+  }
+
+  @Test
   void levelIsHonoured() {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));

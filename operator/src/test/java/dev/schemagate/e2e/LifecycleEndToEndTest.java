@@ -241,14 +241,28 @@ class LifecycleEndToEndTest {
     world.apply(APP);
     awaitPhase(Phase.Ready);
     client.apps().deployments().inNamespace(world.namespace).withName("shop-api").delete();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> world.deployment("shop-api") != null && replicas("shop-api") == 2);
 
-    client.apps().deployments().inNamespace(world.namespace).withName("shop-api").edit(d -> {
-      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("shop:hand-edited");
-      return d;
-    });
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> image("shop-api").equals("shop:1"));
+    client
+        .apps()
+        .deployments()
+        .inNamespace(world.namespace)
+        .withName("shop-api")
+        .edit(
+            d -> {
+              d.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .setImage("shop:hand-edited");
+              return d;
+            });
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> image("shop-api").equals("shop:1"));
     assertThat(world.jobs()).hasSize(1);
   }
 
