@@ -188,17 +188,26 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     if (resource.getStatus() == null) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    resource
-        .getStatus()
-        .setConditions(
-            Conditions.set(
-                resource.getStatus().getConditions(),
-                Conditions.RECONCILING,
-                true,
-                "ReconcileError",
-                "retrying after an error: " + message,
-                resource.getMetadata().getGeneration(),
-                clock.instant()));
-    return ErrorStatusUpdateControl.patchStatus(resource);
+    // Written like every status: optimistic locking, never a patch computed from a cached copy.
+    AppDeploymentStatus status = StatusCopy.of(resource.getStatus());
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(),
+            Conditions.RECONCILING,
+            true,
+            "ReconcileError",
+            "retrying after an error: " + message,
+            resource.getMetadata().getGeneration(),
+            clock.instant()));
+    if (!status.equals(resource.getStatus())) {
+      try {
+        writeStatus(context, resource, status);
+      } catch (KubernetesClientException writeFailed) {
+        log.debug(
+            "Could not record the error in status: {}",
+            Masker.standard().maskThrowable(writeFailed));
+      }
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 }
