@@ -54,16 +54,9 @@ public final class KubeBinaries {
     return dir;
   }
 
-  /** The repository root: system property schemagate.repoRoot, or the first dir above with crds/ */
+  /** The repository root, found the same way as by every other test. */
   public static Path repoRoot() {
-    String configured = System.getProperty("schemagate.repoRoot");
-    Path start = Path.of(configured != null ? configured : "").toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("crds")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException("no repository root (with crds/ and pom.xml) above " + start);
+    return dev.schemagate.api.Crd.repoRoot();
   }
 
   private static Path runScript(Path script) {

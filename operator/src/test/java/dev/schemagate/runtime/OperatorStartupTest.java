@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.AppDeployment;
-import dev.schemagate.api.Crd;
 import dev.schemagate.api.InvalidAppDeployments;
 import dev.schemagate.api.Phase;
 import dev.schemagate.lifecycle.Conditions;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
+import dev.schemagate.testing.LifecycleHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -20,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,12 +37,7 @@ class OperatorStartupTest {
   @BeforeEach
   void start() throws IOException {
     // The mock server honours the status subresource only once the CRD exists in it.
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .load(Files.newInputStream(Crd.committed()))
-        .createOr(existing -> existing.update());
+    LifecycleHarness.installCrd(client);
     operator =
         SchemagateOperator.create(client, OperatorSettings.defaults(), new LiveDependencyChecks());
     health = HealthServer.start(0, operator.getRuntimeInfo());

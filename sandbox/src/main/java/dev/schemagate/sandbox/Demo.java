@@ -131,12 +131,11 @@ public final class Demo implements Callable<Integer> {
         Narrator narrator =
             new Narrator(client, namespace, appd.getMetadata().getName(), timeline)) {
       operator.start();
+      Scene scene = new Scene(client, appd, kubelet, databases, database, narrator, timeline);
       return switch (name) {
-        case "install" -> install(client, appd, kubelet, databases, database, narrator, timeline);
-        case "half-built" ->
-            halfBuilt(client, appd, kubelet, databases, database, narrator, timeline);
-        case "failed-upgrade" ->
-            failedUpgrade(client, appd, kubelet, databases, database, narrator, timeline);
+        case "install" -> install(scene);
+        case "half-built" -> halfBuilt(scene);
+        case "failed-upgrade" -> failedUpgrade(scene);
         default ->
             throw new CommandLine.ParameterException(
                 new CommandLine(new Demo()), "unknown scenario " + name);
@@ -149,14 +148,14 @@ public final class Demo implements Callable<Integer> {
     }
   }
 
-  private static boolean install(
-      KubernetesClient client,
-      AppDeployment appd,
-      KubeletSimulator kubelet,
-      Databases databases,
-      String database,
-      Narrator narrator,
-      Timeline timeline) {
+  private static boolean install(Scene scene) {
+    KubernetesClient client = scene.client();
+    AppDeployment appd = scene.appd();
+    KubeletSimulator kubelet = scene.kubelet();
+    Databases databases = scene.databases();
+    String database = scene.database();
+    Narrator narrator = scene.narrator();
+    Timeline timeline = scene.timeline();
     timeline.section("1. first install: migrate, verify, then scale up");
     kubelet.migrations(job -> databases.migrate(database, "/demo/migrate.sql"));
     client.resource(appd).create();
@@ -166,14 +165,14 @@ public final class Demo implements Callable<Integer> {
     return ready.getStatus().getPhase() == Phase.Ready;
   }
 
-  private static boolean halfBuilt(
-      KubernetesClient client,
-      AppDeployment appd,
-      KubeletSimulator kubelet,
-      Databases databases,
-      String database,
-      Narrator narrator,
-      Timeline timeline) {
+  private static boolean halfBuilt(Scene scene) {
+    KubernetesClient client = scene.client();
+    AppDeployment appd = scene.appd();
+    KubeletSimulator kubelet = scene.kubelet();
+    Databases databases = scene.databases();
+    String database = scene.database();
+    Narrator narrator = scene.narrator();
+    Timeline timeline = scene.timeline();
     timeline.section("2. a migration that \"succeeds\" but leaves a half-built table");
     kubelet.migrations(job -> databases.migrate(database, "/demo/migrate-half.sql"));
     client.resource(appd).create();
@@ -193,14 +192,14 @@ public final class Demo implements Callable<Integer> {
         && ready.getStatus().getPhase() == Phase.Ready;
   }
 
-  private static boolean failedUpgrade(
-      KubernetesClient client,
-      AppDeployment appd,
-      KubeletSimulator kubelet,
-      Databases databases,
-      String database,
-      Narrator narrator,
-      Timeline timeline) {
+  private static boolean failedUpgrade(Scene scene) {
+    KubernetesClient client = scene.client();
+    AppDeployment appd = scene.appd();
+    KubeletSimulator kubelet = scene.kubelet();
+    Databases databases = scene.databases();
+    String database = scene.database();
+    Narrator narrator = scene.narrator();
+    Timeline timeline = scene.timeline();
     timeline.section("3. an upgrade whose migration fails: the old version keeps serving");
     kubelet.migrations(job -> databases.migrate(database, "/demo/migrate.sql"));
     client.resource(appd).create();
@@ -215,6 +214,16 @@ public final class Demo implements Callable<Integer> {
     return failed.getStatus().getPhase() == Phase.Failed
         && failed.getStatus().getVerifiedRevision() != null;
   }
+
+  /** Everything one scenario works with. */
+  private record Scene(
+      KubernetesClient client,
+      AppDeployment appd,
+      KubeletSimulator kubelet,
+      Databases databases,
+      String database,
+      Narrator narrator,
+      Timeline timeline) {}
 
   private static void prepareNamespace(
       KubernetesClient client,
