@@ -1,20 +1,40 @@
 package dev.schemagate.cli;
 
+import dev.schemagate.gate.GateEnvironment;
+import dev.schemagate.gate.GateSettings;
+import dev.schemagate.gate.SchemaGate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The schema gate: prints masked boot diagnostics and checks the required schema exists. */
+/**
+ * The schema gate: prints masked boot diagnostics and checks the required schema exists. Runs as an
+ * init container at every pod start, so it loads no Kubernetes client classes.
+ *
+ * <p>Env-backed options have no picocli {@code ${env:}} default: {@link GateSettings#resolve} reads
+ * the environment itself (from {@link GateEnvironment}), so that tests can give it one.
+ */
 @Command(
     name = "check-schema",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    exitCodeOnInvalidInput = ExitCodes.CONFIGURATION,
     description = {
       "Check that the tables, columns and indexes an application needs exist in the database in"
           + " DATABASE_URL; exit 1 with \"DB schema outdated, run migrate\" when they do not.",
-      "Not available in this version."
+      "Prints the boot diagnostics first (DATABASE_URL, REDIS_URL, SERVICE_ROLE and the"
+          + " variables of --diagnostics-env, masked), then the result. Every option can also be"
+          + " set by the environment variable named in its description; the option wins."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:schema check passed: every required table, column and index is present",
+      "1:schema outdated: something is missing, or the Flyway history is behind or failed",
+      "2:the check could not run: the database did not answer (or refused) on every attempt",
+      "3:configuration error: requirements, database URL or an option is missing or invalid"
     })
 final class CheckSchemaCommand implements Callable<Integer> {
 
@@ -22,10 +42,89 @@ final class CheckSchemaCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--requirements-file",
+      paramLabel = "<path>",
+      description =
+          "File holding the schema requirements as JSON. Env: "
+              + GateSettings.REQUIREMENTS_FILE_ENV
+              + ". Without it, the JSON itself is read from env "
+              + GateSettings.REQUIREMENTS_ENV
+              + "; the file wins when both are set.")
+  String requirementsFile;
+
+  @Option(
+      names = "--database-url-env",
+      paramLabel = "<NAME>",
+      description =
+          "NAME of the environment variable holding the database URL (never the URL itself)."
+              + " Env: "
+              + GateSettings.DATABASE_URL_ENV_ENV
+              + ". Default: "
+              + GateSettings.DEFAULT_DATABASE_URL_ENV
+              + ".")
+  String databaseUrlEnv;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "<seconds>",
+      description =
+          "Bound on connecting and on each query of one attempt, in seconds. Env: "
+              + GateSettings.TIMEOUT_ENV
+              + ". Default: "
+              + GateSettings.DEFAULT_TIMEOUT
+              + ".")
+  String timeout;
+
+  @Option(
+      names = "--attempts",
+      paramLabel = "<n>",
+      description =
+          "Tries while the database does not answer (or refuses). Env: "
+              + GateSettings.ATTEMPTS_ENV
+              + ". Default: "
+              + GateSettings.DEFAULT_ATTEMPTS
+              + ".")
+  String attempts;
+
+  @Option(
+      names = "--retry-delay",
+      paramLabel = "<seconds>",
+      description =
+          "Pause between tries, in seconds. Env: "
+              + GateSettings.RETRY_DELAY_ENV
+              + ". Default: "
+              + GateSettings.DEFAULT_RETRY_DELAY
+              + ".")
+  String retryDelay;
+
+  @Option(
+      names = "--role",
+      paramLabel = "<role>",
+      description =
+          "The component's role, named in the diagnostics title. Env: "
+              + GateSettings.ROLE_ENV
+              + ". Default: "
+              + GateSettings.DEFAULT_ROLE
+              + ".")
+  String role;
+
+  @Option(
+      names = "--diagnostics-env",
+      paramLabel = "<NAME,...>",
+      description =
+          "Comma-separated names of further environment variables to show (masked) in the"
+              + " diagnostics. Env: "
+              + GateSettings.DIAGNOSTICS_ENV
+              + ".")
+  String diagnosticsEnv;
+
   @Override
   public Integer call() {
     logging.apply();
-    spec.commandLine().getErr().println("schemagate check-schema is not available in this version");
-    return ExitCodes.NOT_AVAILABLE;
+    GateSettings.Options options =
+        new GateSettings.Options(
+            requirementsFile, databaseUrlEnv, timeout, attempts, retryDelay, role, diagnosticsEnv);
+    return new SchemaGate(spec.commandLine().getOut()).run(options, GateEnvironment.current());
   }
 }
