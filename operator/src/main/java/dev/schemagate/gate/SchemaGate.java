@@ -51,6 +51,8 @@ public final class SchemaGate {
     void sleep(Duration duration) throws InterruptedException;
   }
 
+  public static final String UNREACHABLE_PREFIX = "❌ Database did not answer: ";
+
   private static final int MAX_ITEMS = 20;
 
   private final PrintWriter out;
@@ -114,9 +116,9 @@ public final class SchemaGate {
               + attempt
               + "/"
               + settings.attempts()
-              + ": "
+              + " ("
               + failed.reason()
-              + ": "
+              + "): "
               + failed.message()
               + (last ? "" : " - retrying in " + describe(settings.retryDelay())));
       if (!last) {
@@ -152,7 +154,7 @@ public final class SchemaGate {
     VerificationOutcome.Failed failed = (VerificationOutcome.Failed) outcome;
     print(ConfigBanner.RULE);
     if (failed.reason() == VerificationReason.DatabaseUnreachable) {
-      print("❌ Database did not answer: " + failed.message());
+      print(UNREACHABLE_PREFIX + withoutPrefix(failed.message()));
     } else {
       print("❌ Schema check could not run (" + failed.reason() + "): " + failed.message());
     }
@@ -247,6 +249,12 @@ public final class SchemaGate {
     if (value != null && !value.isBlank()) {
       masker = masker.plusKnownSecrets(List.of(value));
     }
+  }
+
+  /** The verifier's message may already begin with the same words; say them once. */
+  private static String withoutPrefix(String message) {
+    String said = "Database did not answer: ";
+    return message.startsWith(said) ? message.substring(said.length()) : message;
   }
 
   private static String describe(Duration d) {

@@ -224,10 +224,11 @@ class CheckSchemaCommandTest {
         .as(out.toString())
         .isEqualTo(2);
     assertThat(out.toString())
-        .contains("⏳ Attempt 1/2: DatabaseUnreachable")
+        .contains("⏳ Attempt 1/2 (DatabaseUnreachable): ")
         .contains("retrying in 50ms")
-        .contains("⏳ Attempt 2/2: DatabaseUnreachable")
+        .contains("⏳ Attempt 2/2 (DatabaseUnreachable): ")
         .contains("❌ Database did not answer: ")
+        .doesNotContain("Database did not answer: Database did not answer")
         .doesNotContain("run migrate");
   }
 
