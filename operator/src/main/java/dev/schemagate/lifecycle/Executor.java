@@ -97,11 +97,12 @@ final class Executor {
     String name = ComponentDeployments.name(owner, component.getName());
     Deployment existing = cached.get(name);
     if (existing == null) {
-      createDeployment(ComponentDeployments.build(owner, component, revision, ensure.replicas()));
+      createDeployment(
+          ComponentDeployments.build(owner, component, revision, ensure.replicas(), operatorImage));
       ensureService(owner, component);
     } else if (ensure.newTemplate()) {
       Deployment desired =
-          ComponentDeployments.build(owner, component, revision, ensure.replicas());
+          ComponentDeployments.build(owner, component, revision, ensure.replicas(), operatorImage);
       if (differs(existing, desired)) {
         client.resource(ComponentDeployments.applyTo(copy(existing), desired)).update();
         log.info(

@@ -3,6 +3,7 @@ package dev.schemagate.workload;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -34,9 +35,16 @@ public final class ComponentDeployments {
     return owner.getMetadata().getName() + "-" + component;
   }
 
+  /**
+   * @param operatorImage schemagate's own image, for the schema-gate init container
+   */
   public static Deployment build(
-      AppDeployment owner, ComponentSpec component, String revision, int replicas) {
-    PodTemplateSpec template = template(owner, component, revision);
+      AppDeployment owner,
+      ComponentSpec component,
+      String revision,
+      int replicas,
+      String operatorImage) {
+    PodTemplateSpec template = template(owner, component, revision, operatorImage);
     String hash = hash(template);
     return new DeploymentBuilder()
         .withNewMetadata()
@@ -58,8 +66,13 @@ public final class ComponentDeployments {
   }
 
   /** The pod template; its hash tells whether a Deployment runs what the spec asks. */
-  static PodTemplateSpec template(AppDeployment owner, ComponentSpec component, String revision) {
+  static PodTemplateSpec template(
+      AppDeployment owner, ComponentSpec component, String revision, String operatorImage) {
     AppDeploymentSpec spec = owner.getSpec();
+    List<Container> gate =
+        SchemaGateContainer.enabled(spec)
+            ? List.of(SchemaGateContainer.build(owner, component, operatorImage))
+            : List.of();
     return new PodTemplateSpecBuilder()
         .withNewMetadata()
         .withLabels(Labels.of(owner, component.getName()))
@@ -69,6 +82,7 @@ public final class ComponentDeployments {
         .withImagePullSecrets(spec.getImagePullSecrets())
         .withNodeSelector(component.getNodeSelector())
         .withTolerations(component.getTolerations())
+        .withInitContainers(gate)
         .addNewContainer()
         .withName(CONTAINER)
         .withImage(component.getImage() != null ? component.getImage() : spec.getImage())

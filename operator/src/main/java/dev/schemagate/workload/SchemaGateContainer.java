@@ -1,0 +1,91 @@
+package dev.schemagate.workload;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.schema.SchemaRequirements;
+import dev.schemagate.secrets.ResolvedEnv;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code schema-gate} init container: {@code schemagate check-schema} with the requirements the
+ * operator verifies, so a pod started outside the operator's gating (an HPA, a node restart, a
+ * restored backup) still refuses to run on an outdated schema. Credentials reach it only by
+ * reference to their Secrets, never as values.
+ */
+public final class SchemaGateContainer {
+
+  public static final String NAME = "schema-gate";
+  static final String DATABASE_URL_VARIABLE = "SCHEMAGATE_DATABASE_URL";
+  static final String REQUIREMENTS_VARIABLE = "SCHEMAGATE_SCHEMA_REQUIREMENTS";
+  static final String DIAGNOSTICS_VARIABLE = "SCHEMAGATE_DIAGNOSTICS_ENV";
+
+  /** Small enough not to matter next to the app; the JVM needs about 64 MiB for one query. */
+  static final ResourceRequirements DEFAULT_RESOURCES =
+      new ResourceRequirementsBuilder()
+          .withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("64Mi")))
+          .withLimits(Map.of("memory", new Quantity("160Mi")))
+          .build();
+
+  private SchemaGateContainer() {}
+
+  public static boolean enabled(AppDeploymentSpec spec) {
+    return spec.getSchemaGate() == null || !Boolean.FALSE.equals(spec.getSchemaGate().getEnabled());
+  }
+
+  static Container build(AppDeployment owner, ComponentSpec component, String operatorImage) {
+    AppDeploymentSpec spec = owner.getSpec();
+    // The app's own environment, by reference: the gate's boot banner shows what the app gets.
+    List<EnvVar> env = new ArrayList<>(ComponentDeployments.env(spec, component));
+    env.add(
+        new EnvVarBuilder()
+            .withName(DATABASE_URL_VARIABLE)
+            .withNewValueFrom()
+            .withNewSecretKeyRef()
+            .withName(spec.getDatabase().getUrlSecretRef().getName())
+            .withKey(spec.getDatabase().getUrlSecretRef().getKey())
+            .endSecretKeyRef()
+            .endValueFrom()
+            .build());
+    env.add(
+        new EnvVar(
+            REQUIREMENTS_VARIABLE,
+            SchemaRequirements.from(spec.getSchema(), spec.getDatabase()).toJson(),
+            null));
+    if (spec.getDiagnostics() != null && spec.getDiagnostics().getEnv() != null) {
+      env.add(
+          new EnvVar(DIAGNOSTICS_VARIABLE, String.join(",", spec.getDiagnostics().getEnv()), null));
+    }
+    env.add(
+        new EnvVar(ResolvedEnv.SECRET_NAMES_VARIABLE, String.join(",", secretBacked(env)), null));
+    ResourceRequirements resources =
+        spec.getSchemaGate() != null && spec.getSchemaGate().getResources() != null
+            ? spec.getSchemaGate().getResources()
+            : DEFAULT_RESOURCES;
+    return new ContainerBuilder()
+        .withName(NAME)
+        .withImage(operatorImage)
+        .withArgs("check-schema", "--database-url-env", DATABASE_URL_VARIABLE)
+        .withEnv(env)
+        .withEnvFrom(spec.getEnvFrom())
+        .withResources(resources)
+        .withSecurityContext(Restricted.containerSecurityContext())
+        .build();
+  }
+
+  private static List<String> secretBacked(List<EnvVar> env) {
+    return env.stream()
+        .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+        .map(EnvVar::getName)
+        .toList();
+  }
+}

@@ -1,0 +1,115 @@
+package dev.schemagate.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.InvalidAppDeployments;
+import dev.schemagate.api.SchemaGateSpec;
+import dev.schemagate.schema.SchemaRequirements;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.api.Test;
+
+class ComponentDeploymentsTest {
+
+  private static final String IMAGE = "ghcr.io/schemagate/schemagate:test";
+  private final KubernetesSerialization json = new KubernetesSerialization();
+
+  private AppDeployment shop() {
+    AppDeployment appd = json.unmarshal(InvalidAppDeployments.VALID, AppDeployment.class);
+    appd.getMetadata().setUid("u-1");
+    return appd;
+  }
+
+  private Deployment worker(AppDeployment appd) {
+    return ComponentDeployments.build(
+        appd, appd.getSpec().getComponents().get(1), "abcdef0123", 1, IMAGE);
+  }
+
+  private static String value(Container container, String name) {
+    return container.getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void everyComponentPodStartsWithTheSchemaGate() {
+    Deployment deployment = worker(shop());
+    Container gate = deployment.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+    assertThat(gate.getName()).isEqualTo("schema-gate");
+    assertThat(gate.getImage()).isEqualTo(IMAGE);
+    assertThat(gate.getArgs())
+        .containsExactly("check-schema", "--database-url-env", "SCHEMAGATE_DATABASE_URL");
+    EnvVar url =
+        gate.getEnv().stream()
+            .filter(e -> e.getName().equals("SCHEMAGATE_DATABASE_URL"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(url.getValue()).as("credentials only by reference").isNull();
+    assertThat(url.getValueFrom().getSecretKeyRef().getName()).isEqualTo("shop-db");
+    assertThat(url.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("url");
+    SchemaRequirements requirements =
+        SchemaRequirements.fromJson(value(gate, "SCHEMAGATE_SCHEMA_REQUIREMENTS"));
+    assertThat(requirements)
+        .isEqualTo(
+            SchemaRequirements.from(shop().getSpec().getSchema(), shop().getSpec().getDatabase()));
+    assertThat(value(gate, "SERVICE_ROLE")).isEqualTo("worker");
+    assertThat(value(gate, "SCHEMAGATE_SECRET_ENV_NAMES"))
+        .contains("DATABASE_URL", "SCHEMAGATE_DATABASE_URL");
+    assertThat(gate.getResources().getLimits()).containsKey("memory");
+  }
+
+  @Test
+  void theGateMeetsTheRestrictedPodSecurityStandard() {
+    var context =
+        worker(shop())
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getInitContainers()
+            .get(0)
+            .getSecurityContext();
+    assertThat(context.getRunAsNonRoot()).isTrue();
+    assertThat(context.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(context.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(context.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(context.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+  }
+
+  @Test
+  void theGateCanBeSwitchedOff() {
+    AppDeployment appd = shop();
+    SchemaGateSpec off = new SchemaGateSpec();
+    off.setEnabled(false);
+    appd.getSpec().setSchemaGate(off);
+    assertThat(worker(appd).getSpec().getTemplate().getSpec().getInitContainers()).isEmpty();
+  }
+
+  @Test
+  void theAppContainerGetsTheImageTheRevisionAndItsRole() {
+    Deployment deployment = worker(shop());
+    Container app = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(app.getImage()).isEqualTo("registry.example.com/shop:1.0.0");
+    assertThat(value(app, "SERVICE_ROLE")).isEqualTo("worker");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("schemagate.dev/revision", "abcdef0123");
+    assertThat(deployment.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getController()).isTrue());
+  }
+
+  @Test
+  void theTemplateHashIsStableAndFollowsTheSpec() {
+    AppDeployment appd = shop();
+    String first = worker(appd).getMetadata().getAnnotations().get(Labels.TEMPLATE_HASH);
+    assertThat(worker(shop()).getMetadata().getAnnotations().get(Labels.TEMPLATE_HASH))
+        .isEqualTo(first);
+    appd.getSpec().getComponents().get(1).setCommand(java.util.List.of("python", "-m", "worker"));
+    assertThat(worker(appd).getMetadata().getAnnotations().get(Labels.TEMPLATE_HASH))
+        .isNotEqualTo(first);
+  }
+}
