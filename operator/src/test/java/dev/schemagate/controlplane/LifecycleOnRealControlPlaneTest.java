@@ -1,6 +1,7 @@
 package dev.schemagate.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.AppDeployment;
@@ -20,7 +21,9 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.ByteArrayInputStream;
@@ -32,6 +35,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,8 +45,11 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The lifecycle on a real control plane with kube-controller-manager: the operator runs in-process
@@ -50,6 +57,8 @@ import org.junit.jupiter.api.TestInfo;
  * SQL on an embedded PostgreSQL, and the real Job, ReplicaSet, Deployment and garbage collector
  * controllers compute everything else: Job conditions, readyReplicas, cascading deletion.
  */
+// Garbage collection last: by then the garbage collector has likely picked up the CRD.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @RealKubernetes(controllerManager = true)
 class LifecycleOnRealControlPlaneTest {
 
@@ -60,6 +69,7 @@ class LifecycleOnRealControlPlaneTest {
   private static final String PASSWORD = LifecycleHarness.DB_PASSWORD;
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final String NODE = "realcp-lifecycle-node";
+  private static final Duration GC_DISCOVERY_PERIOD = Duration.ofSeconds(30);
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   static final String FULL_SCHEMA =
@@ -204,6 +214,7 @@ class LifecycleOnRealControlPlaneTest {
   // ------------------------------------------------------------------------------ scenarios
 
   @Test
+  @Order(1)
   void firstInstallMigratesVerifiesAndScalesUpWithTheRealControllers() {
     simulate(null);
     apply(APP);
@@ -267,6 +278,7 @@ class LifecycleOnRealControlPlaneTest {
   }
 
   @Test
+  @Order(4)
   void failedMigrationIsFailedByTheJobControllerAndKeepsComponentsAtZero() {
     // Bound to a node that has no kubelet: the API server cannot fetch the log.
     simulate(NODE);
@@ -274,12 +286,37 @@ class LifecycleOnRealControlPlaneTest {
 
     String logTail = failed.getStatus().getMigration().getLogTail();
     System.err.println("[realcp-lifecycle] logTail (bound pod): " + logTail);
-    System.err.println("[realcp-lifecycle] steps: " + simulator.steps());
-    System.err.println("[realcp-lifecycle] job: " + json(jobs().get(0).getStatus()));
+
+    // The API server answers 500 "no preferred addresses found" at once; a client that does not
+    // retry sees it at once, while Fabric8's default client retries a 5xx with exponential
+    // backoff (requestRetryBackoffLimit 10), about 20 s, and the operator's reconcile waits that
+    // long before it records the failure.
+    Config noRetry = plane.config(ControlPlane.ADMIN_USER);
+    noRetry.setRequestRetryBackoffLimit(0);
+    try (KubernetesClient direct = new KubernetesClientBuilder().withConfig(noRetry).build()) {
+      long t0 = System.nanoTime();
+      KubernetesClientException error =
+          catchThrowableOfType(
+              KubernetesClientException.class,
+              () ->
+                  direct
+                      .pods()
+                      .inNamespace(namespace)
+                      .withName(jobPod().getMetadata().getName())
+                      .tailingLines(50)
+                      .getLog());
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      System.err.printf(
+          "[realcp-lifecycle] pods/log of a bound pod without retries: %d in %d ms%n",
+          error.getCode(), ms);
+      assertThat(error.getCode()).isEqualTo(500);
+      assertThat(error.getMessage()).contains("no preferred addresses found");
+    }
     assertThat(logTail).contains("not available").doesNotContain(PASSWORD);
   }
 
   @Test
+  @Order(3)
   void failedMigrationOfAPodNoNodeRanRecordsAnEmptyLogTail() {
     simulate(null);
     AppDeployment failed = applyBrokenAndAwaitFailed();
@@ -323,6 +360,7 @@ class LifecycleOnRealControlPlaneTest {
                 "migration: {command: [migrate], backoffLimit: 0}"));
 
     AppDeployment failed = awaitPhase(Phase.Failed);
+    Instant seen = Instant.now();
 
     assertThat(condition(failed, "Stalled")).isEqualTo("True");
     assertThat(failed.getStatus().getMigration().getState()).isEqualTo(MigrationState.Failed);
@@ -337,6 +375,15 @@ class LifecycleOnRealControlPlaneTest {
               assertThat(c.getReason()).isEqualTo("BackoffLimitExceeded");
             });
     assertThat(job.getStatus().getFailed()).isEqualTo(1);
+    Instant podFailed =
+        simulator.steps().stream()
+            .filter(step -> "Failed".equals(step.phase()))
+            .map(PodSimulator.Step::at)
+            .findFirst()
+            .orElseThrow();
+    System.err.printf(
+        "[realcp-lifecycle] phase Failed seen %d ms after the migration pod failed%n",
+        Duration.between(podFailed, seen).toMillis());
     assertThat(statusManagers(job.getMetadata().getManagedFields()))
         .contains("kube-controller-manager");
     assertThat(deployment("shop-api").getSpec().getReplicas()).isZero();
@@ -354,6 +401,7 @@ class LifecycleOnRealControlPlaneTest {
   }
 
   @Test
+  @Order(2)
   void halfBuiltTableIsNamedAndHoldsTheRollout() {
     simulate(null);
     apply(APP.replace("image: shop:1", "image: shop:half"));
@@ -374,6 +422,7 @@ class LifecycleOnRealControlPlaneTest {
   }
 
   @Test
+  @Order(5)
   void deletingTheAppDeploymentLetsTheRealGarbageCollectorRemoveWhatItOwns() {
     simulate(null);
     apply(APP);
@@ -384,21 +433,43 @@ class LifecycleOnRealControlPlaneTest {
       assertThat(owned.ownerUid()).as(owned.name()).isEqualTo(uid);
     }
 
+    // The garbage collector learns new resource types from discovery every 30 s; until then it
+    // cannot map the owner ("unable to get REST mapping for schemagate.dev/v1alpha1/AppDeployment")
+    // and backs off. In a cluster the CRD is installed long before; here, let one sync pass.
+    Instant crdCreated =
+        Instant.parse(
+            client
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(CRD_NAME)
+                .get()
+                .getMetadata()
+                .getCreationTimestamp());
+    Instant gcKnowsIt = crdCreated.plus(GC_DISCOVERY_PERIOD).plusSeconds(3);
+    long waitMs = Math.max(0, Duration.between(Instant.now(), gcKnowsIt).toMillis());
+    System.err.printf(
+        "[realcp-lifecycle] waiting %d ms for the garbage collector's discovery sync%n", waitMs);
+    await()
+        .pollDelay(Duration.ZERO)
+        .atMost(GC_DISCOVERY_PERIOD.plusSeconds(10))
+        .until(() -> !Instant.now().isBefore(gcKnowsIt));
+
     long deleting = System.nanoTime();
     client.resources(AppDeployment.class).inNamespace(namespace).withName("shop").delete();
 
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> get() == null);
+    System.err.printf(
+        "[realcp-lifecycle] AppDeployment gone after %d ms%n",
+        (System.nanoTime() - deleting) / 1_000_000);
     await()
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () -> {
-              assertThat(
-                      client
-                          .resources(AppDeployment.class)
-                          .inNamespace(namespace)
-                          .list()
-                          .getItems())
-                  .isEmpty();
               assertThat(jobs()).isEmpty();
               assertThat(client.apps().deployments().inNamespace(namespace).list().getItems())
                   .isEmpty();
@@ -542,6 +613,16 @@ class LifecycleOnRealControlPlaneTest {
               + simulator.errors(),
           e);
     }
+  }
+
+  private Pod jobPod() {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("batch.kubernetes.io/job-name", jobs().get(0).getMetadata().getName())
+        .list()
+        .getItems()
+        .get(0);
   }
 
   private List<Job> jobs() {
