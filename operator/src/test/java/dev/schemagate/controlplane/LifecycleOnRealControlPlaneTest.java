@@ -10,9 +10,11 @@ import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
 import dev.schemagate.lifecycle.Conditions;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
+import dev.schemagate.migration.MigrationJobs;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.testing.LifecycleHarness;
+import dev.schemagate.workload.ComponentDeployments;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -275,6 +277,32 @@ class LifecycleOnRealControlPlaneTest {
     assertThat(condition(ready, "Stalled")).isEqualTo("False");
     assertThat(ready.getStatus().getMigration().getState()).isEqualTo(MigrationState.Succeeded);
     assertThat(simulator.errors()).isEmpty();
+
+    // What the builders produce passes the API server's strict field validation, no warnings.
+    Job built =
+        MigrationJobs.build(
+            ready,
+            "strict-check",
+            ready.getStatus().getRevision(),
+            "",
+            OperatorSettings.DEFAULT_IMAGE);
+    assertStrictDryRunCreate("/apis/batch/v1/namespaces/" + namespace + "/jobs", built);
+    Deployment api =
+        ComponentDeployments.build(
+            ready, ready.getSpec().getComponents().get(0), ready.getStatus().getRevision(), 2);
+    api.getMetadata().setName("strict-check");
+    assertStrictDryRunCreate("/apis/apps/v1/namespaces/" + namespace + "/deployments", api);
+  }
+
+  private void assertStrictDryRunCreate(String collection, Object body) {
+    ControlPlane.Response response =
+        plane.request(
+            ControlPlane.ADMIN_USER,
+            "POST",
+            collection + "?dryRun=All&fieldValidation=Strict",
+            json(body));
+    assertThat(response.status()).as(collection + ": " + response.body()).isEqualTo(201);
+    assertThat(response.header("Warning")).as(collection).isEmpty();
   }
 
   @Test
