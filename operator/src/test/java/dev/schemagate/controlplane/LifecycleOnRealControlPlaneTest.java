@@ -1,0 +1,688 @@
+package dev.schemagate.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.Crd;
+import dev.schemagate.api.MigrationState;
+import dev.schemagate.api.Phase;
+import dev.schemagate.lifecycle.Conditions;
+import dev.schemagate.lifecycle.LiveDependencyChecks;
+import dev.schemagate.migration.MigrationJobs;
+import dev.schemagate.runtime.OperatorSettings;
+import dev.schemagate.runtime.SchemagateOperator;
+import dev.schemagate.testing.LifecycleHarness;
+import dev.schemagate.workload.ComponentDeployments;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The lifecycle on a real control plane with kube-controller-manager: the operator runs in-process
+ * with the admin client, {@link PodSimulator} plays the kubelet and really runs each migration's
+ * SQL on an embedded PostgreSQL, and the real Job, ReplicaSet, Deployment and garbage collector
+ * controllers compute everything else: Job conditions, readyReplicas, cascading deletion.
+ */
+// Garbage collection last: by then the garbage collector has likely picked up the CRD.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@RealKubernetes(controllerManager = true)
+class LifecycleOnRealControlPlaneTest {
+
+  static ControlPlane plane;
+  static KubernetesClient client;
+
+  private static final String CRD_NAME = "appdeployments.schemagate.dev";
+  private static final String PASSWORD = LifecycleHarness.DB_PASSWORD;
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final String NODE = "realcp-lifecycle-node";
+  private static final Duration GC_DISCOVERY_PERIOD = Duration.ofSeconds(30);
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  static final String FULL_SCHEMA =
+      """
+      CREATE TABLE IF NOT EXISTS business (id int);
+      CREATE TABLE IF NOT EXISTS calendar_routing_rules (id int);
+      ALTER TABLE calendar_routing_rules ADD COLUMN IF NOT EXISTS question_text text;
+      CREATE INDEX IF NOT EXISTS idx_rules_question ON calendar_routing_rules (question_text);
+      """;
+  static final String HALF_BUILT =
+      """
+      CREATE TABLE IF NOT EXISTS business (id int);
+      CREATE TABLE IF NOT EXISTS calendar_routing_rules (id int);
+      """;
+
+  static final String APP =
+      """
+      apiVersion: schemagate.dev/v1alpha1
+      kind: AppDeployment
+      metadata: {name: shop}
+      spec:
+        image: shop:1
+        env:
+          - name: DATABASE_URL
+            valueFrom: {secretKeyRef: {name: app-db, key: url}}
+        database: {urlSecretRef: {name: app-db, key: url}, timeoutSeconds: 3}
+        migration: {command: [migrate]}
+        schema:
+          tables:
+            - name: business
+            - name: calendar_routing_rules
+              columns: [id, question_text]
+              indexes: [idx_rules_question]
+        components:
+          - name: api
+            replicas: 2
+          - name: worker
+            replicas: 1
+        rollout: {stopDuringMigration: [worker]}
+      """;
+
+  private String namespace;
+  private String database;
+  private Operator operator;
+  private PodSimulator simulator;
+  private long started;
+
+  @BeforeAll
+  static void installCrd() throws IOException {
+    CustomResourceDefinition crd;
+    try (InputStream in = Files.newInputStream(Crd.committed())) {
+      crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+    }
+    try {
+      client.resource(crd).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              CustomResourceDefinition current =
+                  client.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get();
+              return current != null
+                  && current.getStatus() != null
+                  && current.getStatus().getConditions().stream()
+                      .anyMatch(
+                          c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+            });
+    // Established does not yet mean every handler serves the endpoint: wait for a list.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> client.resources(AppDeployment.class).inAnyNamespace().list() != null);
+  }
+
+  @BeforeEach
+  void start(TestInfo test) {
+    started = System.nanoTime();
+    int n = COUNTER.incrementAndGet();
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    namespace = "realcp-life-" + n + "-" + suffix;
+    database = "realcp_" + n + "_" + suffix;
+    try (Connection c = LifecycleHarness.postgres().getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + database);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    plane.createNamespace(namespace);
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("app-db")
+                .withNamespace(namespace)
+                .endMetadata()
+                .addToStringData("url", databaseUrl())
+                .build())
+        .create();
+    operator =
+        SchemagateOperator.create(
+            client,
+            OperatorSettings.defaults()
+                .withNamespaces(List.of(namespace))
+                .withStuckPodGrace(Duration.ofSeconds(5)),
+            new LiveDependencyChecks());
+    operator.start();
+    System.err.printf(
+        "[realcp-lifecycle] %s: namespace %s ready after %d ms%n",
+        test.getDisplayName(), namespace, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  @AfterEach
+  void stop(TestInfo test) {
+    try {
+      if (operator != null) {
+        operator.stop();
+      }
+    } finally {
+      if (simulator != null) {
+        simulator.close();
+      }
+    }
+    // No secret value reached the AppDeployments' status, a Job, a Deployment or an Event.
+    String everything =
+        json(client.resources(AppDeployment.class).inNamespace(namespace).list())
+            + json(client.batch().v1().jobs().inNamespace(namespace).list())
+            + json(client.apps().deployments().inNamespace(namespace).list())
+            + json(client.v1().events().inNamespace(namespace).list());
+    assertThat(everything).doesNotContain(PASSWORD);
+    System.err.printf(
+        "[realcp-lifecycle] %s took %d ms%n",
+        test.getDisplayName(), (System.nanoTime() - started) / 1_000_000);
+  }
+
+  // ------------------------------------------------------------------------------ scenarios
+
+  @Test
+  @Order(1)
+  void firstInstallMigratesVerifiesAndScalesUpWithTheRealControllers() {
+    simulate(null);
+    apply(APP);
+    AppDeployment ready = awaitPhase(Phase.Ready);
+
+    List<Job> jobs = jobs();
+    assertThat(jobs)
+        .singleElement()
+        .satisfies(
+            job ->
+                assertThat(job.getMetadata().getName())
+                    .isEqualTo("shop-migrate-" + ready.getStatus().getRevision()));
+    Job job = jobs.get(0);
+    // Complete and SuccessCriteriaMet are written by the Job controller (nothing else here
+    // writes Job status: the simulator only patches Pods).
+    assertThat(jobCondition(job, "Complete"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+    assertThat(jobCondition(job, "SuccessCriteriaMet"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+    assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
+    assertThat(statusManagers(job.getMetadata().getManagedFields()))
+        .contains("kube-controller-manager");
+    assertThat(json(job)).doesNotContain(PASSWORD).contains("secretKeyRef");
+
+    for (var expected : List.of(new Object[] {"shop-api", 2}, new Object[] {"shop-worker", 1})) {
+      String name = (String) expected[0];
+      int replicas = (Integer) expected[1];
+      await()
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                Deployment d = deployment(name);
+                assertThat(d.getSpec().getReplicas()).as(name).isEqualTo(replicas);
+                assertThat(d.getStatus().getReadyReplicas()).as(name).isEqualTo(replicas);
+                assertThat(d.getStatus().getAvailableReplicas()).as(name).isEqualTo(replicas);
+              });
+      assertThat(statusManagers(deployment(name).getMetadata().getManagedFields()))
+          .as(name + " status written by")
+          .contains("kube-controller-manager");
+    }
+    assertThat(
+            client
+                .apps()
+                .replicaSets()
+                .inNamespace(namespace)
+                .withLabel("schemagate.dev/appdeployment", "shop")
+                .list()
+                .getItems())
+        .as("ReplicaSets made by the real Deployment controller")
+        .isNotEmpty();
+
+    assertThat(ready.getStatus().getVerifiedRevision()).isEqualTo(ready.getStatus().getRevision());
+    assertThat(ready.getStatus().getReady()).isEqualTo("3/3");
+    for (String type : List.of("Ready", "MigrationSucceeded", "SchemaVerified", "Available")) {
+      assertThat(condition(ready, type)).as(type).isEqualTo("True");
+    }
+    assertThat(condition(ready, "Stalled")).isEqualTo("False");
+    assertThat(ready.getStatus().getMigration().getState()).isEqualTo(MigrationState.Succeeded);
+    assertThat(simulator.errors()).isEmpty();
+
+    // What the builders produce passes the API server's strict field validation, no warnings.
+    Job built =
+        MigrationJobs.build(
+            ready,
+            "strict-check",
+            ready.getStatus().getRevision(),
+            "",
+            OperatorSettings.DEFAULT_IMAGE);
+    assertStrictDryRunCreate("/apis/batch/v1/namespaces/" + namespace + "/jobs", built);
+    Deployment api =
+        ComponentDeployments.build(
+            ready, ready.getSpec().getComponents().get(0), ready.getStatus().getRevision(), 2);
+    api.getMetadata().setName("strict-check");
+    assertStrictDryRunCreate("/apis/apps/v1/namespaces/" + namespace + "/deployments", api);
+  }
+
+  private void assertStrictDryRunCreate(String collection, Object body) {
+    ControlPlane.Response response =
+        plane.request(
+            ControlPlane.ADMIN_USER,
+            "POST",
+            collection + "?dryRun=All&fieldValidation=Strict",
+            json(body));
+    assertThat(response.status()).as(collection + ": " + response.body()).isEqualTo(201);
+    assertThat(response.header("Warning")).as(collection).isEmpty();
+  }
+
+  @Test
+  @Order(4)
+  void failedMigrationIsFailedByTheJobControllerAndKeepsComponentsAtZero() {
+    // Bound to a node that has no kubelet: the API server cannot fetch the log.
+    simulate(NODE);
+    AppDeployment failed = applyBrokenAndAwaitFailed();
+
+    String logTail = failed.getStatus().getMigration().getLogTail();
+    System.err.println("[realcp-lifecycle] logTail (bound pod): " + logTail);
+
+    // The API server answers 500 "no preferred addresses found" at once; a client that does not
+    // retry sees it at once, while Fabric8's default client retries a 5xx with exponential
+    // backoff (requestRetryBackoffLimit 10), about 20 s, and the operator's reconcile waits that
+    // long before it records the failure.
+    Config noRetry = plane.config(ControlPlane.ADMIN_USER);
+    noRetry.setRequestRetryBackoffLimit(0);
+    try (KubernetesClient direct = new KubernetesClientBuilder().withConfig(noRetry).build()) {
+      long t0 = System.nanoTime();
+      KubernetesClientException error =
+          catchThrowableOfType(
+              KubernetesClientException.class,
+              () ->
+                  direct
+                      .pods()
+                      .inNamespace(namespace)
+                      .withName(jobPod().getMetadata().getName())
+                      .tailingLines(50)
+                      .getLog());
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      System.err.printf(
+          "[realcp-lifecycle] pods/log of a bound pod without retries: %d in %d ms%n",
+          error.getCode(), ms);
+      assertThat(error.getCode()).isEqualTo(500);
+      assertThat(error.getMessage()).contains("no preferred addresses found");
+    }
+    assertThat(logTail).contains("not available").doesNotContain(PASSWORD);
+  }
+
+  @Test
+  @Order(3)
+  void failedMigrationOfAPodNoNodeRanRecordsAnEmptyLogTail() {
+    simulate(null);
+    AppDeployment failed = applyBrokenAndAwaitFailed();
+
+    // For a pod with no spec.nodeName the real API server answers pods/log with 204 and an
+    // empty body instead of an error, so the tail is empty rather than "not available".
+    Job job = jobs().get(0);
+    Pod pod =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabel("batch.kubernetes.io/job-name", job.getMetadata().getName())
+            .list()
+            .getItems()
+            .get(0);
+    assertThat(pod.getSpec().getNodeName()).isNull();
+    ControlPlane.Response log =
+        plane.request(
+            ControlPlane.ADMIN_USER,
+            "GET",
+            "/api/v1/namespaces/"
+                + namespace
+                + "/pods/"
+                + pod.getMetadata().getName()
+                + "/log?tailLines=50",
+            null);
+    System.err.printf(
+        "[realcp-lifecycle] pods/log of an unbound pod: %d '%s'%n", log.status(), log.body());
+    assertThat(log.status()).isEqualTo(204);
+    assertThat(log.body()).isEmpty();
+    String logTail = failed.getStatus().getMigration().getLogTail();
+    System.err.println("[realcp-lifecycle] logTail (unbound pod): '" + logTail + "'");
+    assertThat(logTail == null ? "" : logTail).isEmpty();
+  }
+
+  private AppDeployment applyBrokenAndAwaitFailed() {
+    apply(
+        APP.replace("image: shop:1", "image: shop:broken")
+            .replace(
+                "migration: {command: [migrate]}",
+                "migration: {command: [migrate], backoffLimit: 0}"));
+
+    AppDeployment failed = awaitPhase(Phase.Failed);
+    Instant seen = Instant.now();
+
+    assertThat(condition(failed, "Stalled")).isEqualTo("True");
+    assertThat(failed.getStatus().getMigration().getState()).isEqualTo(MigrationState.Failed);
+    assertThat(failed.getStatus().getMigration().getReason()).isEqualTo("BackoffLimitExceeded");
+    assertThat(jobs()).hasSize(1);
+    Job job = jobs().get(0);
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(jobCondition(job, "Failed"))
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo("BackoffLimitExceeded");
+            });
+    assertThat(job.getStatus().getFailed()).isEqualTo(1);
+    Instant podFailed =
+        simulator.steps().stream()
+            .filter(step -> "Failed".equals(step.phase()))
+            .map(PodSimulator.Step::at)
+            .findFirst()
+            .orElseThrow();
+    System.err.printf(
+        "[realcp-lifecycle] phase Failed seen %d ms after the migration pod failed%n",
+        Duration.between(podFailed, seen).toMillis());
+    assertThat(statusManagers(job.getMetadata().getManagedFields()))
+        .contains("kube-controller-manager");
+    assertThat(deployment("shop-api").getSpec().getReplicas()).isZero();
+    assertThat(deployment("shop-worker").getSpec().getReplicas()).isZero();
+    assertThat(
+            client
+                .pods()
+                .inNamespace(namespace)
+                .withLabel("app.kubernetes.io/component", "api")
+                .list()
+                .getItems())
+        .isEmpty();
+    assertThat(simulator.errors()).isEmpty();
+    return failed;
+  }
+
+  @Test
+  @Order(2)
+  void halfBuiltTableIsNamedAndHoldsTheRollout() {
+    simulate(null);
+    apply(APP.replace("image: shop:1", "image: shop:half"));
+
+    AppDeployment failed = awaitPhase(Phase.Failed);
+
+    assertThat(condition(failed, "MigrationSucceeded")).isEqualTo("True");
+    assertThat(condition(failed, "SchemaVerified")).isEqualTo("False");
+    assertThat(Conditions.find(failed.getStatus().getConditions(), "SchemaVerified").getMessage())
+        .contains("calendar_routing_rules")
+        .contains("question_text");
+    assertThat(failed.getStatus().getSchema().getMissingColumns())
+        .contains("calendar_routing_rules.question_text");
+    assertThat(jobCondition(jobs().get(0), "Complete"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+    assertThat(deployment("shop-api").getSpec().getReplicas()).isZero();
+    assertThat(deployment("shop-worker").getSpec().getReplicas()).isZero();
+  }
+
+  @Test
+  @Order(5)
+  void deletingTheAppDeploymentLetsTheRealGarbageCollectorRemoveWhatItOwns() {
+    simulate(null);
+    apply(APP);
+    AppDeployment ready = awaitPhase(Phase.Ready);
+    String uid = ready.getMetadata().getUid();
+    assertThat(jobs()).hasSize(1);
+    for (HasOwner owned : owned()) {
+      assertThat(owned.ownerUid()).as(owned.name()).isEqualTo(uid);
+    }
+
+    // The garbage collector learns new resource types from discovery every 30 s; until then it
+    // cannot map the owner ("unable to get REST mapping for schemagate.dev/v1alpha1/AppDeployment")
+    // and backs off. In a cluster the CRD is installed long before; here, let one sync pass.
+    Instant crdCreated =
+        Instant.parse(
+            client
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(CRD_NAME)
+                .get()
+                .getMetadata()
+                .getCreationTimestamp());
+    Instant gcKnowsIt = crdCreated.plus(GC_DISCOVERY_PERIOD).plusSeconds(3);
+    long waitMs = Math.max(0, Duration.between(Instant.now(), gcKnowsIt).toMillis());
+    System.err.printf(
+        "[realcp-lifecycle] waiting %d ms for the garbage collector's discovery sync%n", waitMs);
+    await()
+        .pollDelay(Duration.ZERO)
+        .atMost(GC_DISCOVERY_PERIOD.plusSeconds(10))
+        .until(() -> !Instant.now().isBefore(gcKnowsIt));
+
+    long deleting = System.nanoTime();
+    client.resources(AppDeployment.class).inNamespace(namespace).withName("shop").delete();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> get() == null);
+    System.err.printf(
+        "[realcp-lifecycle] AppDeployment gone after %d ms%n",
+        (System.nanoTime() - deleting) / 1_000_000);
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              assertThat(jobs()).isEmpty();
+              assertThat(client.apps().deployments().inNamespace(namespace).list().getItems())
+                  .isEmpty();
+            });
+    System.err.printf(
+        "[realcp-lifecycle] garbage collector removed the Job and Deployments in %d ms%n",
+        (System.nanoTime() - deleting) / 1_000_000);
+    // ... and, cascading, the ReplicaSets and Pods.
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              assertThat(client.apps().replicaSets().inNamespace(namespace).list().getItems())
+                  .isEmpty();
+              assertThat(
+                      client.pods().inNamespace(namespace).list().getItems().stream()
+                          .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                          .toList())
+                  .isEmpty();
+            });
+  }
+
+  // ------------------------------------------------------------------------------ helpers
+
+  /**
+   * Starts the kubelet stand-in. Migrations by image: ":half" leaves calendar_routing_rules without
+   * question_text, ":broken" fails, anything else builds the whole schema. Component pods become
+   * ready. With a node, every pod is bound to it first (as the scheduler would).
+   */
+  private void simulate(String node) {
+    PodSimulator.Builder builder =
+        PodSimulator.builder(client, namespace).runFor(Duration.ofMillis(300));
+    if (node != null) {
+      builder.bindTo(node);
+    }
+    simulator =
+        builder.start(
+            pod -> {
+              if (!"migration".equals(component(pod))) {
+                return PodSimulator.Outcome.RUNNING_READY;
+              }
+              String image = pod.getSpec().getContainers().get(0).getImage();
+              if (image.endsWith(":broken")) {
+                return PodSimulator.Outcome.FAILED;
+              }
+              sql(image.endsWith(":half") ? HALF_BUILT : FULL_SCHEMA);
+              return PodSimulator.Outcome.SUCCEEDED;
+            });
+  }
+
+  private record HasOwner(String name, String ownerUid) {}
+
+  private List<HasOwner> owned() {
+    List<HasOwner> owned = new java.util.ArrayList<>();
+    for (Job job : jobs()) {
+      owned.add(
+          new HasOwner(
+              "job/" + job.getMetadata().getName(),
+              job.getMetadata().getOwnerReferences().get(0).getUid()));
+    }
+    for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+      owned.add(
+          new HasOwner(
+              "deployment/" + d.getMetadata().getName(),
+              d.getMetadata().getOwnerReferences().get(0).getUid()));
+    }
+    assertThat(owned).hasSizeGreaterThanOrEqualTo(3);
+    return owned;
+  }
+
+  private String databaseUrl() {
+    return "postgresql://postgres:"
+        + PASSWORD
+        + "@localhost:"
+        + LifecycleHarness.postgres().getPort()
+        + "/"
+        + database;
+  }
+
+  private void sql(String statements) {
+    try (Connection c =
+            LifecycleHarness.postgres().getDatabase("postgres", database).getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(statements);
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed: " + statements, e);
+    }
+  }
+
+  private static String component(Pod pod) {
+    var labels = pod.getMetadata().getLabels();
+    return labels == null ? null : labels.get("app.kubernetes.io/component");
+  }
+
+  private AppDeployment apply(String yaml) {
+    AppDeployment appd =
+        client
+            .resources(AppDeployment.class)
+            .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+            .item();
+    appd.getMetadata().setNamespace(namespace);
+    return client.resource(appd).create();
+  }
+
+  private AppDeployment get() {
+    return client.resources(AppDeployment.class).inNamespace(namespace).withName("shop").get();
+  }
+
+  private AppDeployment awaitPhase(Phase phase) {
+    return awaitStatus(
+        "phase " + phase,
+        a ->
+            a.getStatus().getPhase() == phase
+                && a.getMetadata().getGeneration().equals(a.getStatus().getObservedGeneration()));
+  }
+
+  private AppDeployment awaitStatus(String what, Predicate<AppDeployment> condition) {
+    try {
+      return await()
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(this::get, a -> a != null && a.getStatus() != null && condition.test(a));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "no "
+              + what
+              + " within "
+              + TIMEOUT
+              + "\nAppDeployment: "
+              + json(get())
+              + "\nJobs: "
+              + json(jobs())
+              + "\nDeployments: "
+              + json(client.apps().deployments().inNamespace(namespace).list().getItems())
+              + "\nPods: "
+              + json(client.pods().inNamespace(namespace).list().getItems())
+              + "\nsimulator steps: "
+              + simulator.steps()
+              + "\nsimulator errors: "
+              + simulator.errors(),
+          e);
+    }
+  }
+
+  private Pod jobPod() {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("batch.kubernetes.io/job-name", jobs().get(0).getMetadata().getName())
+        .list()
+        .getItems()
+        .get(0);
+  }
+
+  private List<Job> jobs() {
+    return client.batch().v1().jobs().inNamespace(namespace).list().getItems();
+  }
+
+  private Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+
+  private static Optional<JobCondition> jobCondition(Job job, String type) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
+  }
+
+  private static List<String> statusManagers(List<ManagedFieldsEntry> entries) {
+    return entries.stream()
+        .filter(e -> "status".equals(e.getSubresource()))
+        .map(ManagedFieldsEntry::getManager)
+        .toList();
+  }
+
+  private static String condition(AppDeployment appd, String type) {
+    Condition c = Conditions.find(appd.getStatus().getConditions(), type);
+    return c == null ? null : c.getStatus();
+  }
+
+  private static String json(Object o) {
+    return client.getKubernetesSerialization().asJson(o);
+  }
+}
