@@ -176,13 +176,9 @@ final class Executor {
   }
 
   private String logTail(AppDeployment owner, CaptureLogTail capture, Masker masker) {
-    try {
-      return client
-          .pods()
-          .inNamespace(owner.getMetadata().getNamespace())
-          .withName(capture.pod())
-          .tailingLines(LOG_TAIL_LINES)
-          .getLog();
+    // Rare (once per failed revision): a client of its own, without retries, closed right after.
+    try (LogReader logs = new LogReader(client)) {
+      return logs.tail(owner.getMetadata().getNamespace(), capture.pod(), LOG_TAIL_LINES);
     } catch (KubernetesClientException e) {
       return "(log of pod " + capture.pod() + " not available: " + masker.maskThrowable(e) + ")";
     }

@@ -289,7 +289,11 @@ class LifecycleOnRealControlPlaneTest {
     assertStrictDryRunCreate("/apis/batch/v1/namespaces/" + namespace + "/jobs", built);
     Deployment api =
         ComponentDeployments.build(
-            ready, ready.getSpec().getComponents().get(0), ready.getStatus().getRevision(), 2);
+            ready,
+            ready.getSpec().getComponents().get(0),
+            ready.getStatus().getRevision(),
+            2,
+            OperatorSettings.DEFAULT_IMAGE);
     api.getMetadata().setName("strict-check");
     assertStrictDryRunCreate("/apis/apps/v1/namespaces/" + namespace + "/deployments", api);
   }
