@@ -1,5 +1,8 @@
 package dev.schemagate.controlplane;
 
+import static dev.schemagate.testing.ShopApp.APP;
+import static dev.schemagate.testing.ShopApp.FULL_SCHEMA;
+import static dev.schemagate.testing.ShopApp.HALF_BUILT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -73,45 +76,6 @@ class LifecycleOnRealControlPlaneTest {
   private static final String NODE = "realcp-lifecycle-node";
   private static final Duration GC_DISCOVERY_PERIOD = Duration.ofSeconds(30);
   private static final AtomicInteger COUNTER = new AtomicInteger();
-
-  static final String FULL_SCHEMA =
-      """
-      CREATE TABLE IF NOT EXISTS business (id int);
-      CREATE TABLE IF NOT EXISTS calendar_routing_rules (id int);
-      ALTER TABLE calendar_routing_rules ADD COLUMN IF NOT EXISTS question_text text;
-      CREATE INDEX IF NOT EXISTS idx_rules_question ON calendar_routing_rules (question_text);
-      """;
-  static final String HALF_BUILT =
-      """
-      CREATE TABLE IF NOT EXISTS business (id int);
-      CREATE TABLE IF NOT EXISTS calendar_routing_rules (id int);
-      """;
-
-  static final String APP =
-      """
-      apiVersion: schemagate.dev/v1alpha1
-      kind: AppDeployment
-      metadata: {name: shop}
-      spec:
-        image: shop:1
-        env:
-          - name: DATABASE_URL
-            valueFrom: {secretKeyRef: {name: app-db, key: url}}
-        database: {urlSecretRef: {name: app-db, key: url}, timeoutSeconds: 3}
-        migration: {command: [migrate]}
-        schema:
-          tables:
-            - name: business
-            - name: calendar_routing_rules
-              columns: [id, question_text]
-              indexes: [idx_rules_question]
-        components:
-          - name: api
-            replicas: 2
-          - name: worker
-            replicas: 1
-        rollout: {stopDuringMigration: [worker]}
-      """;
 
   private String namespace;
   private String database;

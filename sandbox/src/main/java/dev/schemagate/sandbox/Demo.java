@@ -149,16 +149,10 @@ public final class Demo implements Callable<Integer> {
   }
 
   private static boolean install(Scene scene) {
-    KubernetesClient client = scene.client();
-    AppDeployment appd = scene.appd();
-    KubeletSimulator kubelet = scene.kubelet();
-    Databases databases = scene.databases();
-    String database = scene.database();
     Narrator narrator = scene.narrator();
-    Timeline timeline = scene.timeline();
-    timeline.section("1. first install: migrate, verify, then scale up");
-    kubelet.migrations(job -> databases.migrate(database, "/demo/migrate.sql"));
-    client.resource(appd).create();
+    scene.timeline().section("1. first install: migrate, verify, then scale up");
+    scene.migrations("/demo/migrate.sql");
+    scene.apply();
     narrator.step("kubectl apply -f examples/prosaas/appdeployment.yaml");
     AppDeployment ready = narrator.awaitPhase(Phase.Ready);
     narrator.show(ready);
@@ -166,25 +160,21 @@ public final class Demo implements Callable<Integer> {
   }
 
   private static boolean halfBuilt(Scene scene) {
-    KubernetesClient client = scene.client();
-    AppDeployment appd = scene.appd();
-    KubeletSimulator kubelet = scene.kubelet();
-    Databases databases = scene.databases();
-    String database = scene.database();
     Narrator narrator = scene.narrator();
-    Timeline timeline = scene.timeline();
-    timeline.section("2. a migration that \"succeeds\" but leaves a half-built table");
-    kubelet.migrations(job -> databases.migrate(database, "/demo/migrate-half.sql"));
-    client.resource(appd).create();
+    scene.timeline().section("2. a migration that \"succeeds\" but leaves a half-built table");
+    scene.migrations("/demo/migrate-half.sql");
+    scene.apply();
     narrator.step(
         "kubectl apply: the old migration 115 skips calendar_routing_rules because it exists");
     AppDeployment failed = narrator.awaitPhase(Phase.Failed);
     narrator.show(failed);
-    timeline.text(
-        "The Job succeeded, but the schema check names the missing column: no component was"
-            + " scaled up.\nFix forward with an image whose migration repairs the table:");
-    kubelet.migrations(job -> databases.migrate(database, "/demo/migrate.sql"));
-    edit(client, appd, a -> a.getSpec().setImage(a.getSpec().getImage() + "-fixed"));
+    scene
+        .timeline()
+        .text(
+            "The Job succeeded, but the schema check names the missing column: no component was"
+                + " scaled up.\nFix forward with an image whose migration repairs the table:");
+    scene.migrations("/demo/migrate.sql");
+    scene.changeImage("-fixed");
     narrator.step("kubectl set image: new revision with the idempotent migration");
     AppDeployment ready = narrator.awaitPhase(Phase.Ready);
     narrator.show(ready);
@@ -193,29 +183,25 @@ public final class Demo implements Callable<Integer> {
   }
 
   private static boolean failedUpgrade(Scene scene) {
-    KubernetesClient client = scene.client();
-    AppDeployment appd = scene.appd();
-    KubeletSimulator kubelet = scene.kubelet();
-    Databases databases = scene.databases();
-    String database = scene.database();
     Narrator narrator = scene.narrator();
-    Timeline timeline = scene.timeline();
-    timeline.section("3. an upgrade whose migration fails: the old version keeps serving");
-    kubelet.migrations(job -> databases.migrate(database, "/demo/migrate.sql"));
-    client.resource(appd).create();
+    scene.timeline().section("3. an upgrade whose migration fails: the old version keeps serving");
+    scene.migrations("/demo/migrate.sql");
+    scene.apply();
     narrator.awaitPhase(Phase.Ready);
-    narrator.step("version %s is Ready", appd.getSpec().getImage());
-    kubelet.migrations(job -> Outcome.FAIL);
-    edit(client, appd, a -> a.getSpec().setImage(a.getSpec().getImage() + "-next"));
+    narrator.step("version %s is Ready", scene.appd().getSpec().getImage());
+    scene.kubelet().migrations(job -> Outcome.FAIL);
+    scene.changeImage("-next");
     narrator.step("kubectl set image: the next version's migration will fail");
     AppDeployment failed = narrator.awaitPhase(Phase.Failed);
     narrator.show(failed);
-    timeline.text("The API still runs " + narrator.componentImages(failed) + ": nothing rolled.");
+    scene
+        .timeline()
+        .text("The API still runs " + narrator.componentImages(failed) + ": nothing rolled.");
     return failed.getStatus().getPhase() == Phase.Failed
         && failed.getStatus().getVerifiedRevision() != null;
   }
 
-  /** Everything one scenario works with. */
+  /** Everything one scenario works with, and the few things a scenario does. */
   private record Scene(
       KubernetesClient client,
       AppDeployment appd,
@@ -223,7 +209,22 @@ public final class Demo implements Callable<Integer> {
       Databases databases,
       String database,
       Narrator narrator,
-      Timeline timeline) {}
+      Timeline timeline) {
+
+    /** From now on, migration Jobs run this bundled SQL against the app's database. */
+    void migrations(String sqlResource) {
+      kubelet.migrations(job -> databases.migrate(database, sqlResource));
+    }
+
+    void apply() {
+      client.resource(appd).create();
+    }
+
+    /** kubectl set image: a new image is a new revision. */
+    void changeImage(String suffix) {
+      edit(client, appd, a -> a.getSpec().setImage(a.getSpec().getImage() + suffix));
+    }
+  }
 
   private static void prepareNamespace(
       KubernetesClient client,
