@@ -102,6 +102,13 @@ public final class FlywayMigration {
               + ", current version: "
               + (current == null ? "none" : version(current.getVersion())));
       MigrationInfo[] pending = before.pending();
+      if (before.all().length == 0) {
+        print(
+            "⚠️ "
+                + CHECKPOINT
+                + "no V<version>__<description>.sql files in "
+                + settings.location());
+      }
       print(
           CHECKPOINT
               + pending.length
@@ -113,6 +120,17 @@ public final class FlywayMigration {
       if (!result.success) {
         print("❌ MIGRATION FAILED: Flyway reported failure");
         return EXIT_FAILED;
+      }
+      if (current == null) {
+        for (MigrationInfo applied : flyway.info().applied()) {
+          if (applied.getType() != null && applied.getType().isBaseline()) {
+            print(
+                CHECKPOINT
+                    + "existing schema baselined at version "
+                    + version(applied.getVersion())
+                    + " (--baseline-on-migrate): migrations up to it were not run");
+          }
+        }
       }
       String target =
           result.targetSchemaVersion != null
@@ -154,6 +172,13 @@ public final class FlywayMigration {
         return EXIT_UNREACHABLE;
       }
       print("❌ MIGRATION FAILED: " + masker.maskThrowable(e));
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("non-empty schema")) {
+        print(
+            "❌ the schema already holds tables but has no Flyway history: pass"
+                + " --baseline-on-migrate (migration.flyway.baselineOnMigrate) to record"
+                + " --baseline-version as applied");
+      }
       return EXIT_FAILED;
     }
   }

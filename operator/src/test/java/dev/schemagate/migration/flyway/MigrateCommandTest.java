@@ -211,6 +211,7 @@ class MigrateCommandTest {
     assertThat(migrate("--baseline-on-migrate")).isZero();
 
     assertThat(out.toString())
+        .contains("existing schema baselined at version 1")
         .doesNotContain("applying V1")
         .contains("applying V2 leads ...")
         .contains("schema now at version 2");
@@ -225,7 +226,7 @@ class MigrateCommandTest {
 
     assertThat(migrate()).isEqualTo(1);
 
-    assertThat(out.toString()).contains("MIGRATION FAILED").contains("baseline");
+    assertThat(out.toString()).contains("MIGRATION FAILED").contains("--baseline-on-migrate");
     assertThat(tableExists("leads")).isFalse();
   }
 
@@ -299,5 +300,51 @@ class MigrateCommandTest {
 
     assertThat(migrate()).isEqualTo(1);
     assertThat(out.toString()).contains("MIGRATION FAILED").containsIgnoringCase("checksum");
+  }
+
+  @Test
+  void readsAConfigMapVolumeLayout() throws Exception {
+    // A mounted ConfigMap: each key is a symlink into ..data, itself a symlink to a timestamped
+    // directory holding the real files.
+    Path real = Files.createDirectory(migrations.resolve("..2026_11_24_23_00_00.123"));
+    Files.writeString(real.resolve("V1__business.sql"), "CREATE TABLE business (id INT);");
+    Files.writeString(real.resolve("V2__leads.sql"), "CREATE TABLE leads (id INT);");
+    Files.createSymbolicLink(migrations.resolve("..data"), real.getFileName());
+    for (String name : List.of("V1__business.sql", "V2__leads.sql")) {
+      Files.createSymbolicLink(migrations.resolve(name), Path.of("..data", name));
+    }
+
+    assertThat(migrate()).isZero();
+
+    assertThat(out.toString()).contains("2 pending migrations").contains("schema now at version 2");
+    assertThat(history()).hasSize(2);
+  }
+
+  @Test
+  void baselineVersionSkipsMigrationsUpToIt() throws Exception {
+    exec(
+        "CREATE SCHEMA " + schema,
+        "CREATE TABLE " + schema + ".business (id BIGINT PRIMARY KEY, name TEXT)");
+    goodMigrations();
+    file("V3__notes.sql", "CREATE TABLE notes (id INT);");
+
+    assertThat(migrate("--baseline-on-migrate", "--baseline-version", "2")).isZero();
+
+    assertThat(out.toString())
+        .contains("existing schema baselined at version 2")
+        .doesNotContain("applying V1")
+        .doesNotContain("applying V2")
+        .contains("applying V3 notes ...")
+        .contains("schema now at version 3");
+    assertThat(tableExists("leads")).isFalse();
+    assertThat(tableExists("notes")).isTrue();
+  }
+
+  @Test
+  void invalidBaselineVersionExitsThree() throws Exception {
+    goodMigrations();
+
+    assertThat(migrate("--baseline-version", "v1.x")).isEqualTo(3);
+    assertThat(out.toString()).contains("--baseline-version");
   }
 }
