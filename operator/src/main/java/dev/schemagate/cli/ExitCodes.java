@@ -1,6 +1,7 @@
 package dev.schemagate.cli;
 
 import dev.schemagate.gate.SchemaGate;
+import dev.schemagate.migration.flyway.FlywayMigration;
 
 /** Exit codes shared by the subcommands. */
 final class ExitCodes {
@@ -19,8 +20,14 @@ final class ExitCodes {
   /** check-schema: requirements, database URL or an option is missing or invalid. */
   static final int CONFIGURATION = 3;
 
-  /** The subcommand exists but does nothing in this version (EX_UNAVAILABLE). */
-  static final int NOT_AVAILABLE = 69;
+  /** migrate: a migration failed (rolled back when transactional), or validation failed. */
+  static final int MIGRATION_FAILED = FlywayMigration.EXIT_FAILED;
+
+  /** migrate: the database did not answer, or refused the connection, within --timeout. */
+  static final int MIGRATION_DATABASE_UNREACHABLE = FlywayMigration.EXIT_UNREACHABLE;
+
+  /** migrate: --location, the database URL or another option is missing or invalid. */
+  static final int MIGRATION_CONFIGURATION = FlywayMigration.EXIT_CONFIGURATION;
 
   private ExitCodes() {}
 }

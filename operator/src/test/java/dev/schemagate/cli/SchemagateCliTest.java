@@ -50,7 +50,7 @@ class SchemagateCliTest {
 
   @Test
   void invalidLogFormatIsRefusedWithTheValidChoices() {
-    assertThat(run("migrate", "--log-format", "xml")).isEqualTo(2);
+    assertThat(run("migrate", "--log-format", "xml")).isEqualTo(3);
     assertThat(err.toString()).contains("text").contains("json");
   }
 

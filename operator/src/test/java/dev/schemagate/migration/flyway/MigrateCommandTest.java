@@ -1,0 +1,350 @@
+package dev.schemagate.migration.flyway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.schemagate.cli.SchemagateCli;
+import dev.schemagate.gate.GateEnvironment;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** {@code schemagate migrate}: the real command line, in-process, against a real PostgreSQL. */
+class MigrateCommandTest {
+
+  static final String PASSWORD = "Migr-S3cret-pw-4417";
+  static final AtomicInteger SEQUENCE = new AtomicInteger();
+  static EmbeddedPostgres pg;
+
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+  final Map<String, String> env = new HashMap<>();
+  String schema;
+
+  @TempDir Path migrations;
+
+  @BeforeAll
+  static void startPostgres() throws IOException {
+    ((Logger) LoggerFactory.getLogger("io.zonky")).setLevel(Level.WARN);
+    pg =
+        EmbeddedPostgres.builder()
+            .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
+            .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    pg.close();
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                }));
+  }
+
+  @BeforeEach
+  void freshSchemaName() throws SQLException {
+    schema = "mig_" + SEQUENCE.incrementAndGet() + "_" + System.nanoTime() % 100_000;
+    env.put("SCHEMAGATE_DATABASE_URL", url(pg.getPort()));
+  }
+
+  @AfterEach
+  void passwordNeverPrinted() {
+    assertThat(out.toString() + err.toString()).doesNotContain(PASSWORD);
+  }
+
+  static String url(int port) {
+    return "postgresql://postgres:" + PASSWORD + "@localhost:" + port + "/postgres";
+  }
+
+  int migrate(String... extra) {
+    List<String> args = new ArrayList<>(List.of("migrate", "--location", migrations.toString()));
+    args.addAll(List.of("--schema", schema));
+    args.addAll(List.of(extra));
+    try (GateEnvironment.Override ignored = GateEnvironment.override(env)) {
+      return SchemagateCli.execute(
+          new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+    }
+  }
+
+  void file(String name, String sql) throws IOException {
+    Files.writeString(migrations.resolve(name), sql, StandardCharsets.UTF_8);
+  }
+
+  void goodMigrations() throws IOException {
+    file("V1__business.sql", "CREATE TABLE business (id BIGSERIAL PRIMARY KEY, name TEXT);");
+    file(
+        "V2__leads.sql",
+        "CREATE TABLE leads (id BIGSERIAL PRIMARY KEY, business_id BIGINT REFERENCES"
+            + " business(id));\nCREATE INDEX idx_leads_business ON leads(business_id);");
+  }
+
+  static Connection admin() throws SQLException {
+    return pg.getPostgresDatabase().getConnection();
+  }
+
+  boolean tableExists(String table) throws SQLException {
+    try (Connection c = admin();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = '"
+                    + schema
+                    + "' AND table_name = '"
+                    + table
+                    + "'")) {
+      return rs.next();
+    }
+  }
+
+  /** version -> success, from the history table. */
+  Map<String, Boolean> history() throws SQLException {
+    Map<String, Boolean> rows = new HashMap<>();
+    try (Connection c = admin();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT version, success FROM "
+                    + schema
+                    + ".flyway_schema_history WHERE version IS NOT NULL")) {
+      while (rs.next()) {
+        rows.put(rs.getString(1), rs.getBoolean(2));
+      }
+    }
+    return rows;
+  }
+
+  void exec(String... sql) throws SQLException {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      for (String q : sql) {
+        s.execute(q);
+      }
+    }
+  }
+
+  @Test
+  void migratesAFreshDatabase() throws Exception {
+    goodMigrations();
+
+    assertThat(migrate()).isZero();
+
+    String text = out.toString();
+    assertThat(text)
+        .contains("🔧 MIGRATION CHECKPOINT: connected to postgresql://postgres:***@localhost:")
+        .contains("current version: none")
+        .contains("applying V1 business ...")
+        .contains("applying V2 leads ...")
+        .containsPattern("applied in \\d+ ms")
+        .contains("schema now at version 2");
+    assertThat(text.indexOf("applying V1")).isLessThan(text.indexOf("applying V2"));
+    assertThat(tableExists("business")).isTrue();
+    assertThat(tableExists("leads")).isTrue();
+    assertThat(history()).containsEntry("1", true).containsEntry("2", true).hasSize(2);
+  }
+
+  @Test
+  void secondRunAppliesNothing() throws Exception {
+    goodMigrations();
+    assertThat(migrate()).isZero();
+    out.getBuffer().setLength(0);
+
+    assertThat(migrate()).isZero();
+
+    assertThat(out.toString())
+        .contains("current version: 2")
+        .contains("schema is up to date (version 2)")
+        .doesNotContain("applying");
+    assertThat(history()).hasSize(2);
+  }
+
+  @Test
+  void failingMigrationExitsOneNamesItAndIsRolledBack() throws Exception {
+    goodMigrations();
+    file("V3__broken.sql", "CREATE TABLE from_v3 (id INT);\nCREATE TABLEE oops (id INT);\n");
+
+    assertThat(migrate()).isEqualTo(1);
+
+    String text = out.toString();
+    assertThat(text)
+        .contains("applying V3 broken ...")
+        .contains("MIGRATION FAILED: V3 broken (V3__broken.sql)")
+        .contains("syntax error")
+        .contains("rolled back");
+    assertThat(tableExists("business")).isTrue();
+    assertThat(tableExists("leads")).isTrue();
+    assertThat(tableExists("from_v3")).isFalse();
+    assertThat(history()).containsEntry("1", true).containsEntry("2", true);
+    assertThat(history().get("3")).isNotEqualTo(Boolean.TRUE);
+  }
+
+  @Test
+  void baselinesAnExistingSchema() throws Exception {
+    exec(
+        "CREATE SCHEMA " + schema,
+        "CREATE TABLE " + schema + ".business (id BIGINT PRIMARY KEY, name TEXT)");
+    goodMigrations();
+
+    assertThat(migrate("--baseline-on-migrate")).isZero();
+
+    assertThat(out.toString())
+        .contains("existing schema baselined at version 1")
+        .doesNotContain("applying V1")
+        .contains("applying V2 leads ...")
+        .contains("schema now at version 2");
+    assertThat(tableExists("leads")).isTrue();
+    assertThat(history()).containsEntry("1", true).containsEntry("2", true);
+  }
+
+  @Test
+  void nonEmptySchemaWithoutBaselineFails() throws Exception {
+    exec("CREATE SCHEMA " + schema, "CREATE TABLE " + schema + ".business (id BIGINT)");
+    goodMigrations();
+
+    assertThat(migrate()).isEqualTo(1);
+
+    assertThat(out.toString()).contains("MIGRATION FAILED").contains("--baseline-on-migrate");
+    assertThat(tableExists("leads")).isFalse();
+  }
+
+  @Test
+  void unreachableDatabaseExitsTwo() throws Exception {
+    goodMigrations();
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    env.put("SCHEMAGATE_DATABASE_URL", url(closedPort));
+
+    assertThat(migrate("--timeout", "2")).isEqualTo(2);
+
+    assertThat(out.toString())
+        .contains("Database did not answer")
+        .contains("postgresql://postgres:***@localhost:" + closedPort);
+  }
+
+  @Test
+  void missingUrlExitsThree() throws Exception {
+    goodMigrations();
+    env.clear();
+
+    assertThat(migrate()).isEqualTo(3);
+
+    assertThat(out.toString())
+        .contains("Configuration error")
+        .contains("SCHEMAGATE_DATABASE_URL")
+        .contains("DATABASE_URL");
+  }
+
+  @Test
+  void fallsBackToDatabaseUrl() throws Exception {
+    goodMigrations();
+    env.remove("SCHEMAGATE_DATABASE_URL");
+    env.put("DATABASE_URL", url(pg.getPort()));
+
+    assertThat(migrate()).isZero();
+    assertThat(out.toString()).contains("schema now at version 2");
+  }
+
+  @Test
+  void namedUrlVariableMustBeSet() throws Exception {
+    goodMigrations();
+
+    assertThat(migrate("--database-url-env", "APP_DB_URL")).isEqualTo(3);
+    assertThat(out.toString()).contains("APP_DB_URL is not set");
+  }
+
+  @Test
+  void missingDirectoryExitsThree() {
+    List<String> args = List.of("migrate", "--location", migrations.resolve("nope").toString());
+    try (GateEnvironment.Override ignored = GateEnvironment.override(env)) {
+      assertThat(
+              SchemagateCli.execute(
+                  new PrintWriter(out, true),
+                  new PrintWriter(err, true),
+                  args.toArray(String[]::new)))
+          .isEqualTo(3);
+    }
+    assertThat(out.toString()).contains("is not a directory");
+  }
+
+  @Test
+  void changedAppliedMigrationFailsValidation() throws Exception {
+    goodMigrations();
+    assertThat(migrate()).isZero();
+    file("V1__business.sql", "CREATE TABLE business (id BIGSERIAL PRIMARY KEY, name TEXT, x INT);");
+    out.getBuffer().setLength(0);
+
+    assertThat(migrate()).isEqualTo(1);
+    assertThat(out.toString()).contains("MIGRATION FAILED").containsIgnoringCase("checksum");
+  }
+
+  @Test
+  void readsAConfigMapVolumeLayout() throws Exception {
+    // A mounted ConfigMap: each key is a symlink into ..data, itself a symlink to a timestamped
+    // directory holding the real files.
+    Path real = Files.createDirectory(migrations.resolve("..2026_11_24_23_00_00.123"));
+    Files.writeString(real.resolve("V1__business.sql"), "CREATE TABLE business (id INT);");
+    Files.writeString(real.resolve("V2__leads.sql"), "CREATE TABLE leads (id INT);");
+    Files.createSymbolicLink(migrations.resolve("..data"), real.getFileName());
+    for (String name : List.of("V1__business.sql", "V2__leads.sql")) {
+      Files.createSymbolicLink(migrations.resolve(name), Path.of("..data", name));
+    }
+
+    assertThat(migrate()).isZero();
+
+    assertThat(out.toString()).contains("2 pending migrations").contains("schema now at version 2");
+    assertThat(history()).hasSize(2);
+  }
+
+  @Test
+  void baselineVersionSkipsMigrationsUpToIt() throws Exception {
+    exec(
+        "CREATE SCHEMA " + schema,
+        "CREATE TABLE " + schema + ".business (id BIGINT PRIMARY KEY, name TEXT)");
+    goodMigrations();
+    file("V3__notes.sql", "CREATE TABLE notes (id INT);");
+
+    assertThat(migrate("--baseline-on-migrate", "--baseline-version", "2")).isZero();
+
+    assertThat(out.toString())
+        .contains("existing schema baselined at version 2")
+        .doesNotContain("applying V1")
+        .doesNotContain("applying V2")
+        .contains("applying V3 notes ...")
+        .contains("schema now at version 3");
+    assertThat(tableExists("leads")).isFalse();
+    assertThat(tableExists("notes")).isTrue();
+  }
+
+  @Test
+  void invalidBaselineVersionExitsThree() throws Exception {
+    goodMigrations();
+
+    assertThat(migrate("--baseline-version", "v1.x")).isEqualTo(3);
+    assertThat(out.toString()).contains("--baseline-version");
+  }
+}
