@@ -113,6 +113,9 @@ public final class MigrationJobs {
     }
     if (Boolean.TRUE.equals(migration.getFlyway().getBaselineOnMigrate())) {
       args.add("--baseline-on-migrate");
+      if (migration.getFlyway().getBaselineVersion() != null) {
+        args.addAll(List.of("--baseline-version", migration.getFlyway().getBaselineVersion()));
+      }
     }
     return container
         .withImage(operatorImage)
