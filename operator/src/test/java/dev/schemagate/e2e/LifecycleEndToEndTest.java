@@ -441,6 +441,88 @@ class LifecycleEndToEndTest {
   }
 
   @Test
+  void flywayJobRunsSchemagateMigrateFromTheConfigMapThenVerifiesAndRollsOut() {
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("shop-sql")
+                .withNamespace(world.namespace)
+                .endMetadata()
+                .addToData("V1__base.sql", FULL_SCHEMA)
+                .build())
+        .create();
+    // The simulated kubelet runs the Job's real command line: schemagate migrate, in-process,
+    // with the ConfigMap's files where the volume would be and the URL its Secret holds.
+    world.kubelet.migrations(
+        job -> {
+          var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+          java.nio.file.Path mount = mountConfigMap(job);
+          List<String> args = new java.util.ArrayList<>(container.getArgs());
+          args.set(args.indexOf("--location") + 1, mount.toString());
+          java.io.StringWriter out = new java.io.StringWriter();
+          try (var env =
+              dev.schemagate.gate.GateEnvironment.override(
+                  Map.of("SCHEMAGATE_DATABASE_URL", world.databaseUrl()))) {
+            int code =
+                dev.schemagate.cli.SchemagateCli.execute(
+                    new java.io.PrintWriter(out, true),
+                    new java.io.PrintWriter(out, true),
+                    args.toArray(String[]::new));
+            assertThat(out.toString()).doesNotContain(LifecycleHarness.DB_PASSWORD);
+            // The command configured logging afresh, as its own process would: capture again.
+            captureEveryLogLine();
+            return code == 0 ? Outcome.SUCCEED : Outcome.FAIL;
+          }
+        });
+    world.apply(
+        APP.replace(
+            "migration: {command: [migrate]}",
+            "migration: {flyway: {configMapRef: {name: shop-sql}}}"));
+    awaitPhase(Phase.Ready);
+
+    Job job = world.jobs().get(0);
+    var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo(OperatorSettings.DEFAULT_IMAGE);
+    assertThat(container.getArgs()).startsWith("migrate");
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("SCHEMAGATE_DATABASE_URL");
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("app-db");
+            });
+    assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
+        .anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo("shop-sql"));
+    world.sqlAssert("SELECT 1 FROM flyway_schema_history WHERE version = '1' AND success");
+    assertThat(replicas("shop-api")).isEqualTo(2);
+  }
+
+  private java.nio.file.Path mountConfigMap(Job job) {
+    String name =
+        job.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName();
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("migrations");
+      client
+          .configMaps()
+          .inNamespace(world.namespace)
+          .withName(name)
+          .get()
+          .getData()
+          .forEach(
+              (file, sql) -> {
+                try {
+                  java.nio.file.Files.writeString(dir.resolve(file), sql);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void migrationPodStuckPullingItsImageFailsAfterTheGracePeriod() {
     world.apply(APP.replace("image: shop:1", "image: shop:missing"));
     AppDeployment failed = awaitPhase(Phase.Failed);

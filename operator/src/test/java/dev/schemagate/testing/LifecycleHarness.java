@@ -145,6 +145,19 @@ public final class LifecycleHarness implements AutoCloseable {
     }
   }
 
+  /** Fails unless the query returns a row. */
+  public void sqlAssert(String query) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement();
+        java.sql.ResultSet rows = s.executeQuery(query)) {
+      if (!rows.next()) {
+        throw new AssertionError("no row for: " + query);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed: " + query, e);
+    }
+  }
+
   public void putSecret(String name, String key, String value) {
     client
         .resource(
