@@ -62,11 +62,30 @@ final class TextMasking {
       while (limit < to && !Character.isWhitespace(text.charAt(limit))) {
         limit++;
       }
+      if (insideBareUserinfo(text, from, m.start(), m.end(), limit)) {
+        // "user:pa://ss@host": the "scheme" is part of a password; bareUserinfo() masks all of it.
+        pos = m.end();
+        continue;
+      }
       UrlParts parts = UrlSplitter.split(text, m.start(), limit, true);
       UrlMasking.redact(parts, r, false);
       urls.add(parts.whole());
       pos = Math.max(parts.whole().end(), m.end());
     }
+  }
+
+  /**
+   * True when a scheme found at {@code schemeStart} sits right after a {@code :} inside a token
+   * that also has an {@code @} after it: {@code user:pass://word@host}, where "{@code pass://}" is
+   * a password that merely looks like a URL's start.
+   */
+  private static boolean insideBareUserinfo(
+      String text, int from, int schemeStart, int schemeEnd, int tokenEnd) {
+    if (schemeStart <= from || text.charAt(schemeStart - 1) != ':') {
+      return false;
+    }
+    int at = text.indexOf('@', schemeEnd);
+    return at >= 0 && at < tokenEnd;
   }
 
   /**

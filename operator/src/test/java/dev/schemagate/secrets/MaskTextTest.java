@@ -41,6 +41,13 @@ class MaskTextTest {
   }
 
   @Test
+  void aPasswordThatLooksLikeTheStartOfAUrlIsMaskedWhole() {
+    // Found by the masking properties: "pa://ss" was read as a URL with scheme "pa".
+    assertThat(masker.maskText("UnknownHostException: app:pa://ss@db.internal"))
+        .isEqualTo("UnknownHostException: app:***@db.internal");
+  }
+
+  @Test
   void jsonAndEscapedJson() {
     assertThat(masker.maskText("{\"url\":\"postgresql://u:pw@db/app\",\"password\": \"x\\\"y\"}"))
         .isEqualTo("{\"url\":\"postgresql://u:***@db/app\",\"password\": \"***\"}");

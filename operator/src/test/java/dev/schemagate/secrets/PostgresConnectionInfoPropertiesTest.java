@@ -25,7 +25,7 @@ class PostgresConnectionInfoPropertiesTest {
     return GeneratedUrl.Shape.valueOf(u.shape()).raw;
   }
 
-  @Property
+  @Property(seed = PropertySeed.FIXED)
   void jdbcUrlWithoutCredentialsAndPgjdbcAcceptsIt(@ForAll("urls") GeneratedUrl url)
       throws SQLException {
     PostgresConnectionInfo info = PostgresConnectionInfo.parse(url.url());
