@@ -2,14 +2,12 @@ package dev.schemagate.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import dev.schemagate.cli.SchemagateCli;
+import dev.schemagate.testing.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The real command line, in-process, against a real PostgreSQL. */
 class CheckSchemaCommandTest {
@@ -38,23 +35,8 @@ class CheckSchemaCommandTest {
   String schema;
 
   @BeforeAll
-  static void startPostgres() throws IOException {
-    ((Logger) LoggerFactory.getLogger("io.zonky")).setLevel(Level.WARN);
-    pg =
-        EmbeddedPostgres.builder()
-            .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
-            .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    pg.close();
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                }));
+  static void startPostgres() {
+    pg = TestPostgres.shared();
   }
 
   @BeforeEach

@@ -1,9 +1,10 @@
 package dev.schemagate.schema;
 
-import static dev.schemagate.schema.TestPostgres.exec;
+import static dev.schemagate.testing.TestPostgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.schema.SchemaRequirements.Table;
+import dev.schemagate.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

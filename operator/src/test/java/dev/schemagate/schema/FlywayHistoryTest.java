@@ -1,12 +1,13 @@
 package dev.schemagate.schema;
 
-import static dev.schemagate.schema.TestPostgres.exec;
-import static dev.schemagate.schema.TestPostgres.flywayHistoryDdl;
-import static dev.schemagate.schema.TestPostgres.flywayRow;
+import static dev.schemagate.testing.TestPostgres.exec;
+import static dev.schemagate.testing.TestPostgres.flywayHistoryDdl;
+import static dev.schemagate.testing.TestPostgres.flywayRow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.schema.SchemaRequirements.Flyway;
 import dev.schemagate.schema.SchemaRequirements.Table;
+import dev.schemagate.testing.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,10 +1,11 @@
 package dev.schemagate.schema;
 
-import static dev.schemagate.schema.TestPostgres.exec;
+import static dev.schemagate.testing.TestPostgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.schema.SchemaRequirements.Flyway;
 import dev.schemagate.schema.SchemaRequirements.Table;
+import dev.schemagate.testing.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;

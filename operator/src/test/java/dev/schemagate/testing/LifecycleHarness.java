@@ -41,7 +41,6 @@ public final class LifecycleHarness implements AutoCloseable {
   public static final String DB_PASSWORD = "S3cr3tq-db";
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
-  private static EmbeddedPostgres postgres;
 
   public final KubernetesClient client;
   public final KubeletSimulator kubelet;
@@ -93,25 +92,8 @@ public final class LifecycleHarness implements AutoCloseable {
     return harness;
   }
 
-  public static synchronized EmbeddedPostgres postgres() {
-    if (postgres == null) {
-      try {
-        postgres = EmbeddedPostgres.builder().start();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
-      }
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    try {
-                      postgres.close();
-                    } catch (IOException ignored) {
-                      // the JVM is going away
-                    }
-                  }));
-    }
-    return postgres;
+  public static EmbeddedPostgres postgres() {
+    return TestPostgres.shared();
   }
 
   private void createDatabase() {

@@ -2,15 +2,13 @@ package dev.schemagate.migration.flyway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import dev.schemagate.cli.SchemagateCli;
 import dev.schemagate.gate.GateEnvironment;
+import dev.schemagate.testing.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** {@code schemagate migrate}: the real command line, in-process, against a real PostgreSQL. */
 class MigrateCommandTest {
@@ -46,23 +43,8 @@ class MigrateCommandTest {
   @TempDir Path migrations;
 
   @BeforeAll
-  static void startPostgres() throws IOException {
-    ((Logger) LoggerFactory.getLogger("io.zonky")).setLevel(Level.WARN);
-    pg =
-        EmbeddedPostgres.builder()
-            .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
-            .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    pg.close();
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                }));
+  static void startPostgres() {
+    pg = TestPostgres.shared();
   }
 
   @BeforeEach

@@ -1,4 +1,4 @@
-package dev.schemagate.schema;
+package dev.schemagate.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -13,29 +13,40 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL 14 for the schema tests (binaries from Maven, no Docker), and a fresh schema
- * for every test so that tests share one server but nothing else: they run in any order.
+ * A real PostgreSQL 14 for every test that needs one (binaries from Maven, no Docker), and a fresh
+ * schema for every test so that tests share one server but nothing else: they run in any order.
  *
  * <p>The test classes share one server per JVM ({@link #shared()}): starting one costs seconds
  * (initdb), checking a schema milliseconds. Tests that stop a server start their own.
  */
-final class TestPostgres {
+public final class TestPostgres {
 
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static EmbeddedPostgres shared;
 
   private TestPostgres() {}
 
-  /** The server shared by the schema tests; stopped by the JVM's shutdown hook. */
-  static synchronized EmbeddedPostgres shared() {
+  /** The server shared by all test classes; stopped by a JVM shutdown hook. */
+  public static synchronized EmbeddedPostgres shared() {
     if (shared == null) {
-      shared = start();
+      EmbeddedPostgres started = start();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      started.close();
+                    } catch (IOException e) {
+                      // the JVM is going away
+                    }
+                  }));
+      shared = started;
     }
     return shared;
   }
 
   /** Starts a server; pg_stat_statements is loaded so tests can count what the server ran. */
-  static EmbeddedPostgres start() {
+  public static EmbeddedPostgres start() {
     // initdb and the postmaster talk a lot at INFO; failures still show at WARN.
     ((Logger) LoggerFactory.getLogger("io.zonky")).setLevel(Level.WARN);
     try {
@@ -50,24 +61,24 @@ final class TestPostgres {
   }
 
   /** A superuser connection to the {@code postgres} database. */
-  static Connection admin(EmbeddedPostgres pg) throws SQLException {
+  public static Connection admin(EmbeddedPostgres pg) throws SQLException {
     return pg.getPostgresDatabase().getConnection();
   }
 
   /** A connection as {@code user} (the embedded server trusts local connections). */
-  static Connection as(EmbeddedPostgres pg, String user) throws SQLException {
+  public static Connection as(EmbeddedPostgres pg, String user) throws SQLException {
     return pg.getDatabase(user, "postgres", Map.of()).getConnection();
   }
 
   /** Creates a schema with a name no other test uses and makes it the connection's search_path. */
-  static String freshSchema(Connection admin, String prefix) throws SQLException {
+  public static String freshSchema(Connection admin, String prefix) throws SQLException {
     String schema = prefix + "_" + SEQUENCE.incrementAndGet() + "_" + System.nanoTime() % 100_000;
     exec(admin, "CREATE SCHEMA " + schema, "SET search_path TO " + schema);
     return schema;
   }
 
   /** Runs test fixture DDL/DML (fixed strings written in the tests, never requirement input). */
-  static void exec(Connection connection, String... sql) throws SQLException {
+  public static void exec(Connection connection, String... sql) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       for (String s : sql) {
         statement.execute(s);
@@ -76,7 +87,7 @@ final class TestPostgres {
   }
 
   /** The Flyway 9 history table, as Flyway creates it. */
-  static String flywayHistoryDdl(String quotedName) {
+  public static String flywayHistoryDdl(String quotedName) {
     return "CREATE TABLE "
         + quotedName
         + " (installed_rank INT PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT"
@@ -86,7 +97,7 @@ final class TestPostgres {
   }
 
   /** One history row: {@code V<version>__<description>.sql}, as Flyway records it. */
-  static String flywayRow(String quotedName, int rank, String version, boolean success) {
+  public static String flywayRow(String quotedName, int rank, String version, boolean success) {
     String script = "V" + version.replace('.', '_') + "__step_" + rank + ".sql";
     return "INSERT INTO "
         + quotedName
