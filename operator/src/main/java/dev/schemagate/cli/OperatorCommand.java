@@ -1,12 +1,16 @@
 package dev.schemagate.cli;
 
 import dev.schemagate.lifecycle.LiveDependencyChecks;
+import dev.schemagate.metrics.LifecycleMetrics;
 import dev.schemagate.runtime.HealthServer;
+import dev.schemagate.runtime.LeaderElection;
+import dev.schemagate.runtime.Leadership;
 import dev.schemagate.runtime.OperatorSettings;
+import dev.schemagate.runtime.PrometheusMetrics;
 import dev.schemagate.runtime.SchemagateOperator;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -79,9 +83,27 @@ final class OperatorCommand implements Callable<Integer> {
       names = "--health-port",
       defaultValue = "${env:SCHEMAGATE_HEALTH_PORT:-8081}",
       description =
-          "Port of /healthz and /readyz; 0 picks a free port. Env: SCHEMAGATE_HEALTH_PORT."
-              + " Default: ${DEFAULT-VALUE}.")
+          "Port of /healthz, /readyz and /metrics (Prometheus); 0 picks a free port."
+              + " Env: SCHEMAGATE_HEALTH_PORT. Default: ${DEFAULT-VALUE}.")
   int healthPort;
+
+  @Option(
+      names = "--leader-election",
+      defaultValue = "${env:SCHEMAGATE_LEADER_ELECTION:-false}",
+      fallbackValue = "true",
+      arity = "0..1",
+      description =
+          "Elect a leader through a Lease so that only one replica reconciles; needed when more"
+              + " than one replica runs. Env: SCHEMAGATE_LEADER_ELECTION. Default: ${DEFAULT-VALUE}.")
+  boolean leaderElection;
+
+  @Option(
+      names = "--lease-namespace",
+      defaultValue = "${env:SCHEMAGATE_LEASE_NAMESPACE:-}",
+      description =
+          "Namespace of the leader Lease, the operator's own; empty infers it from the in-cluster"
+              + " service account. Env: SCHEMAGATE_LEASE_NAMESPACE.")
+  String leaseNamespace;
 
   @Override
   public Integer call() throws Exception {
@@ -89,19 +111,31 @@ final class OperatorCommand implements Callable<Integer> {
     OperatorSettings settings =
         new OperatorSettings(
             namespaces, reconcileThreads, operatorImage, stuckPodGrace, jobsToKeep);
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = SchemagateOperator.newClient();
     log.info(
         "Starting schemagate operator against {} watching {}",
         client.getMasterUrl(),
         settings.watchesAllNamespaces() ? "all namespaces" : settings.namespaces());
-    Operator operator = SchemagateOperator.create(client, settings, new LiveDependencyChecks());
-    HealthServer health = HealthServer.start(healthPort, operator.getRuntimeInfo());
+    PrometheusMeterRegistry registry = PrometheusMetrics.registry();
+    LifecycleMetrics metrics = new LifecycleMetrics(registry);
+    LeaderElection election =
+        leaderElection
+            ? LeaderElection.in(
+                leaseNamespace == null || leaseNamespace.isBlank() ? null : leaseNamespace)
+            : LeaderElection.disabled();
+    Leadership leadership = election.enabled() ? Leadership.elected() : Leadership.always();
+    Operator operator =
+        SchemagateOperator.create(
+            client, settings, new LiveDependencyChecks(metrics), metrics, election, leadership);
+    HealthServer health =
+        HealthServer.start(healthPort, operator.getRuntimeInfo(), leadership, registry);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("Stopping schemagate operator");
+                  leadership.stopping();
                   health.close();
                   operator.stop();
                   client.close();
@@ -109,7 +143,11 @@ final class OperatorCommand implements Callable<Integer> {
                 },
                 "schemagate-shutdown"));
     operator.start();
-    log.info("schemagate operator started; health on port {}", health.port());
+    log.info(
+        "schemagate operator started; leader election {}; /healthz, /readyz and /metrics on port"
+            + " {}",
+        election.enabled() ? "on (Lease " + election.leaseName() + ")" : "off",
+        health.port());
     stopped.await();
     return ExitCodes.OK;
   }

@@ -2,6 +2,7 @@ package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentStatus;
+import dev.schemagate.metrics.LifecycleMetrics;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.secrets.Masker;
 import dev.schemagate.secrets.Resolution;
@@ -59,13 +60,21 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
   private final Observer observer;
   private final DependencyChecks checks;
   private final OperatorSettings settings;
+  private final LifecycleMetrics metrics;
 
   public AppDeploymentReconciler(OperatorSettings settings, DependencyChecks checks) {
-    this(settings, checks, Clock.systemUTC());
+    this(settings, checks, LifecycleMetrics.unexported());
   }
 
-  AppDeploymentReconciler(OperatorSettings settings, DependencyChecks checks, Clock clock) {
+  public AppDeploymentReconciler(
+      OperatorSettings settings, DependencyChecks checks, LifecycleMetrics metrics) {
+    this(settings, checks, metrics, Clock.systemUTC());
+  }
+
+  AppDeploymentReconciler(
+      OperatorSettings settings, DependencyChecks checks, LifecycleMetrics metrics, Clock clock) {
     this.settings = settings;
+    this.metrics = metrics;
     this.clock = clock;
     this.checks = checks;
     this.planner = new LifecyclePlanner(settings.jobsToKeep());
@@ -126,6 +135,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     EventRecorder events = new EventRecorder(context.getClient());
     for (Plan.Note note : plan.events()) {
       events.record(resource, note, masker, now);
+      metrics.eventRecorded(resource, note.reason(), plan.status(), now);
       if (ROLLING_OUT.equals(note.reason())) {
         RolloutDiagnostics.log(context.getClient(), resource, plan.status().getRevision());
       }

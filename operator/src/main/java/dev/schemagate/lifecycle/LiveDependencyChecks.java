@@ -4,6 +4,7 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.SchemaStatus;
 import dev.schemagate.lifecycle.Checks.CheckResult;
+import dev.schemagate.metrics.LifecycleMetrics;
 import dev.schemagate.probe.RedisProbe;
 import dev.schemagate.probe.RedisProbeResult;
 import dev.schemagate.schema.SchemaRequirements;
@@ -23,6 +24,16 @@ import java.util.Properties;
  * reason tells an unreachable database (retried) from a missing schema (a human's turn).
  */
 public final class LiveDependencyChecks implements DependencyChecks {
+
+  private final LifecycleMetrics metrics;
+
+  public LiveDependencyChecks() {
+    this(LifecycleMetrics.unexported());
+  }
+
+  public LiveDependencyChecks(LifecycleMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   @Override
   public Checks run(AppDeployment resource, SecretResolver secrets) {
@@ -44,11 +55,13 @@ public final class LiveDependencyChecks implements DependencyChecks {
     }
     Properties properties = SchemaVerifier.connectionProperties(timeout);
     properties.putAll(database.properties());
+    long started = System.nanoTime();
     VerificationOutcome outcome =
         SchemaVerifier.check(
             () -> DriverManager.getConnection(database.jdbcUrl(), properties),
             SchemaRequirements.from(spec.getSchema(), spec.getDatabase()),
             timeout);
+    metrics.schemaVerified(outcome.reason().name(), Duration.ofNanos(System.nanoTime() - started));
     CheckResult schema =
         new CheckResult(
             outcome.verified(),

@@ -4,11 +4,13 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.MigrationSpec;
 import dev.schemagate.workload.Labels;
+import dev.schemagate.workload.Restricted;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
@@ -41,11 +43,20 @@ public final class MigrationJobs {
             .withImagePullSecrets(spec.getImagePullSecrets())
             .withContainers(container(spec, migration, operatorImage));
     if (migration.getFlyway() != null) {
-      pod.addNewVolume()
+      // schemagate's own image: the restricted Pod Security Standard, a read-only root and a
+      // small writable /tmp for the JVM.
+      pod.withSecurityContext(Restricted.podSecurityContext())
+          .addNewVolume()
           .withName("migrations")
           .withNewConfigMap()
           .withName(migration.getFlyway().getConfigMapRef().getName())
           .endConfigMap()
+          .endVolume()
+          .addNewVolume()
+          .withName("tmp")
+          .withNewEmptyDir()
+          .withSizeLimit(new Quantity("16Mi"))
+          .endEmptyDir()
           .endVolume();
     }
     return new JobBuilder()
@@ -121,10 +132,15 @@ public final class MigrationJobs {
         .withImage(operatorImage)
         .withArgs(args)
         .withEnv(env)
+        .withSecurityContext(Restricted.containerSecurityContext())
         .addNewVolumeMount()
         .withName("migrations")
         .withMountPath(FLYWAY_MOUNT)
         .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("tmp")
+        .withMountPath("/tmp")
         .endVolumeMount()
         .build();
   }

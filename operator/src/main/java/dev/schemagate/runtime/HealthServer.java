@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
 import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -16,9 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz} (the operator has started) and {@code /readyz} (every informer is synced and
- * healthy), for the container's liveness and readiness probes. The JDK's own HTTP server: two plain
- * endpoints do not justify a web framework.
+ * {@code /healthz} (the operator has started), {@code /readyz} (every informer is synced and
+ * healthy, or this replica is a standby waiting for the leader Lease) for the container's liveness
+ * and readiness probes, and {@code /metrics} in the Prometheus text format. The JDK's own HTTP
+ * server: three plain endpoints do not justify a web framework.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -28,11 +30,14 @@ public final class HealthServer implements AutoCloseable {
     this.server = server;
   }
 
-  public static HealthServer start(int port, RuntimeInfo runtime) {
+  public static HealthServer start(
+      int port, RuntimeInfo runtime, Leadership leadership, PrometheusMeterRegistry metrics) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
       server.createContext("/healthz", exchange -> respond(exchange, () -> live(runtime)));
-      server.createContext("/readyz", exchange -> respond(exchange, () -> ready(runtime)));
+      server.createContext(
+          "/readyz", exchange -> respond(exchange, () -> ready(runtime, leadership)));
+      server.createContext("/metrics", exchange -> scrape(exchange, metrics));
       server.setExecutor(Executors.newSingleThreadExecutor(HealthServer::daemon));
       server.start();
       return new HealthServer(server);
@@ -51,9 +56,14 @@ public final class HealthServer implements AutoCloseable {
     return runtime.isStarted() ? Check.ok() : Check.failed("operator not started");
   }
 
-  static Check ready(RuntimeInfo runtime) {
+  static Check ready(RuntimeInfo runtime, Leadership leadership) {
     if (!runtime.isStarted()) {
       return Check.failed("operator not started");
+    }
+    if (leadership.isStandby()) {
+      // A standby has no informers yet; failing readiness would only hide it from /metrics.
+      return new Check(
+          true, "standby: waiting for the leader Lease (leader: " + leadership.leader() + ")");
     }
     if (runtime.allEventSourcesAreHealthy()) {
       return Check.ok();
@@ -92,9 +102,19 @@ public final class HealthServer implements AutoCloseable {
 
   private static void respond(HttpExchange exchange, Supplier<Check> check) throws IOException {
     Check result = check.get();
-    byte[] body = (result.message() + "\n").getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(result.healthy() ? 200 : 503, body.length);
+    send(exchange, result.healthy() ? 200 : 503, "text/plain; charset=utf-8", result.message());
+  }
+
+  private static void scrape(HttpExchange exchange, PrometheusMeterRegistry metrics)
+      throws IOException {
+    send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, String text)
+      throws IOException {
+    byte[] body = (text.endsWith("\n") ? text : text + "\n").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }

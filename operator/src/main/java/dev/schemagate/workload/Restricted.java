@@ -1,17 +1,34 @@
 package dev.schemagate.workload;
 
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 
-/** The Kubernetes "restricted" Pod Security Standard, for the containers schemagate adds itself. */
-final class Restricted {
+/**
+ * The Kubernetes "restricted" Pod Security Standard, for what runs schemagate's own image in users'
+ * namespaces: the schema-gate init container and the Flyway migration Job.
+ */
+public final class Restricted {
 
   /** The non-root user of schemagate's image (see the Dockerfile). */
   static final long USER = 10001L;
 
   private Restricted() {}
 
-  static SecurityContext containerSecurityContext() {
+  /** For a pod that runs only schemagate's image. */
+  public static PodSecurityContext podSecurityContext() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(USER)
+        .withRunAsGroup(USER)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .build();
+  }
+
+  public static SecurityContext containerSecurityContext() {
     return new SecurityContextBuilder()
         .withRunAsNonRoot(true)
         .withRunAsUser(USER)

@@ -102,13 +102,6 @@ class LifecycleEndToEndTest {
     world.kubelet.migrations(
         job -> {
           String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-          System.err.println(
-              "DEBUG migration "
-                  + job.getMetadata().getNamespace()
-                  + " "
-                  + image
-                  + " db "
-                  + world.database);
           if (image.endsWith(":broken")) {
             return Outcome.FAIL;
           }

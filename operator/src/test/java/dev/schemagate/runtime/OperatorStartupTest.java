@@ -40,7 +40,9 @@ class OperatorStartupTest {
     LifecycleHarness.installCrd(client);
     operator =
         SchemagateOperator.create(client, OperatorSettings.defaults(), new LiveDependencyChecks());
-    health = HealthServer.start(0, operator.getRuntimeInfo());
+    health =
+        HealthServer.start(
+            0, operator.getRuntimeInfo(), Leadership.always(), PrometheusMetrics.registry());
   }
 
   @AfterEach

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.Crd;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
+import dev.schemagate.metrics.LifecycleMetrics;
+import dev.schemagate.runtime.LeaderElection;
+import dev.schemagate.runtime.Leadership;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -15,6 +18,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -43,6 +48,14 @@ public final class LifecycleHarness implements AutoCloseable {
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   public final KubernetesClient client;
+
+  /** What the operator records, as /metrics would show it. */
+  public final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /** The operator's own client: its requests carry the operator's User-Agent. */
+  private final KubernetesClient operatorClient;
+
   public final KubeletSimulator kubelet;
   public final String namespace;
   public final String database;
@@ -51,6 +64,7 @@ public final class LifecycleHarness implements AutoCloseable {
 
   private LifecycleHarness(KubernetesClient client, OperatorSettings settings) {
     this.client = client;
+    this.operatorClient = SchemagateOperator.newClient(client);
     int n = COUNTER.incrementAndGet();
     this.namespace = "e2e-" + n;
     this.database = "app_" + n;
@@ -154,7 +168,15 @@ public final class LifecycleHarness implements AutoCloseable {
   }
 
   public void startOperator() {
-    operator = SchemagateOperator.create(client, settings, new LiveDependencyChecks());
+    LifecycleMetrics recorded = new LifecycleMetrics(metrics);
+    operator =
+        SchemagateOperator.create(
+            operatorClient,
+            settings,
+            new LiveDependencyChecks(recorded),
+            recorded,
+            LeaderElection.disabled(),
+            Leadership.always());
     operator.start();
   }
 
@@ -202,5 +224,6 @@ public final class LifecycleHarness implements AutoCloseable {
   public void close() {
     stopOperator();
     kubelet.close();
+    operatorClient.close();
   }
 }
