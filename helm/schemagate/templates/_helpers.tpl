@@ -57,14 +57,15 @@ rules it never used.
 # Read AppDeployments (informer) and write their status; never their spec.
 - apiGroups: ["schemagate.dev"]
   resources: ["appdeployments"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
 - apiGroups: ["schemagate.dev"]
   resources: ["appdeployments/status"]
   verbs: ["update"]
-# Migration Jobs: created once per revision, watched, old ones deleted (jobsToKeep).
+# Migration Jobs: created once per revision, watched, read back when the cache has not caught up
+# with a Job just created, old ones deleted (jobsToKeep).
 - apiGroups: ["batch"]
   resources: ["jobs"]
-  verbs: ["list", "watch", "create", "delete"]
+  verbs: ["get", "list", "watch", "create", "delete"]
 # Migration pods: watched to explain failures; their log tail is read once per failure.
 - apiGroups: [""]
   resources: ["pods"]

@@ -135,7 +135,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     EventRecorder events = new EventRecorder(context.getClient());
     for (Plan.Note note : plan.events()) {
       events.record(resource, note, masker, now);
-      metrics.eventRecorded(resource, note.reason(), plan.status(), now);
+      metrics.eventRecorded(resource, note.reason(), plan.status(), clock.instant());
       if (ROLLING_OUT.equals(note.reason())) {
         RolloutDiagnostics.log(context.getClient(), resource, plan.status().getRevision());
       }

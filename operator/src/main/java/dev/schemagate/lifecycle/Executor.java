@@ -111,6 +111,10 @@ final class Executor {
             revision,
             ensure.replicas());
         ensureService(owner, component);
+      } else if (specChangedSinceLastStatus(owner)) {
+        // A Service-only edit (its port) changes no Deployment. Services have no informer: they
+        // are read only when the spec changed, not at every reconcile.
+        ensureService(owner, component);
       }
     } else if (!Objects.equals(existing.getSpec().getReplicas(), ensure.replicas())) {
       Deployment scaled = copy(existing);
@@ -119,6 +123,12 @@ final class Executor {
       log.info(
           "Scaled Deployment {} to {} replicas, keeping its revision", name, ensure.replicas());
     }
+  }
+
+  private static boolean specChangedSinceLastStatus(AppDeployment owner) {
+    return owner.getStatus() == null
+        || !Objects.equals(
+            owner.getStatus().getObservedGeneration(), owner.getMetadata().getGeneration());
   }
 
   private void createDeployment(Deployment deployment) {

@@ -58,9 +58,12 @@ public final class LifecycleMetrics {
           counter(SUCCEEDED, "Migration Jobs that completed", namespace).increment();
       case "MigrationFailed" ->
           counter(FAILED, "Migrations that failed, Job or verification", namespace).increment();
+      // Job completion times have one-second precision and come from the API server's clock:
+      // never below zero.
       case "RollingOut" ->
           migrationCompletedAt(status)
-              .ifPresent(done -> rolloutTimer(namespace).record(Duration.between(done, now)));
+              .map(done -> Duration.between(done, now))
+              .ifPresent(d -> rolloutTimer(namespace).record(d.isNegative() ? Duration.ZERO : d));
       default -> {
         // Other Events mark no milestone worth a series of its own.
       }

@@ -13,11 +13,15 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.RolloutStrategy;
+import dev.schemagate.helm.RbacConformance;
 import dev.schemagate.lifecycle.Conditions;
 import dev.schemagate.lifecycle.Revision;
+import dev.schemagate.runtime.HealthServer;
+import dev.schemagate.runtime.Leadership;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
 import dev.schemagate.testing.LifecycleHarness;
+import dev.schemagate.testing.OperatorRequests;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -66,6 +70,12 @@ class LifecycleEndToEndTest {
     appender.setOutputStream(LOGS);
     appender.start();
     context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+  }
+
+  /** RBAC conformance: the chart allows every request the operator sent in these scenarios. */
+  @AfterAll
+  static void theChartsRbacAllowsEveryRequestTheOperatorSent() {
+    System.out.println(RbacConformance.check(OperatorRequests.drain(server)));
   }
 
   @AfterAll
@@ -191,6 +201,63 @@ class LifecycleEndToEndTest {
     assertThat(ready.getStatus().getMigration().getState()).isEqualTo(MigrationState.Succeeded);
     String jobSpec = client.getKubernetesSerialization().asJson(world.jobs().get(0));
     assertThat(jobSpec).doesNotContain(LifecycleHarness.DB_PASSWORD).contains("secretKeyRef");
+  }
+
+  @Test
+  void metricsCountTheMigrationTheVerificationAndTheRollout() throws Exception {
+    try (HealthServer http =
+        HealthServer.start(
+            0, world.operator().getRuntimeInfo(), Leadership.always(), world.metrics)) {
+      String namespace = "namespace=\"" + world.namespace + "\"";
+      assertThat(scrape(http)).doesNotContain("schemagate_migrations_started_total{" + namespace);
+      world.apply(APP);
+      awaitPhase(Phase.Ready);
+      String metrics = scrape(http);
+      assertThat(metrics)
+          .contains("schemagate_migrations_started_total{" + namespace + "} 1.0")
+          .contains("schemagate_migrations_succeeded_total{" + namespace + "} 1.0")
+          .contains("schemagate_migration_to_rollout_seconds_count{" + namespace + "} 1")
+          .containsPattern(
+              "schemagate_schema_verification_seconds_count\\{outcome=\"SchemaVerified\"\\} [1-9]")
+          .doesNotContain("schemagate_migrations_failed_total{" + namespace)
+          // JOSDK's own, in the same registry.
+          .containsPattern("(?m)^operator_sdk_[a-z_.]+");
+    }
+  }
+
+  private static String scrape(HealthServer http) throws Exception {
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + http.port() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  @Test
+  void aComponentsServiceIsCreatedAndFollowsTheSpec() {
+    world.apply(APP.replace("      replicas: 2", "      replicas: 2\n      service: {port: 80}"));
+    awaitPhase(Phase.Ready);
+    assertThat(servicePort("shop-api")).isEqualTo(80);
+    edit(a -> a.getSpec().getComponents().get(0).getService().setPort(8080));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> servicePort("shop-api") == 8080);
+  }
+
+  private int servicePort(String name) {
+    return client
+        .services()
+        .inNamespace(world.namespace)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getPorts()
+        .get(0)
+        .getPort();
   }
 
   @Test

@@ -188,7 +188,7 @@ class HelmChartTest {
     assertThat(verbs(role.getRules(), "", "configmaps")).containsExactly("get");
     assertThat(verbs(role.getRules(), "", "events")).containsExactlyInAnyOrder("create", "patch");
     assertThat(verbs(role.getRules(), "schemagate.dev", "appdeployments"))
-        .containsExactlyInAnyOrder("get", "list", "watch");
+        .containsExactlyInAnyOrder("list", "watch");
     assertThat(verbs(role.getRules(), "schemagate.dev", "appdeployments/status"))
         .containsExactly("update");
     assertThat(verbs(role.getRules(), "coordination.k8s.io", "leases")).isEmpty();

@@ -180,6 +180,11 @@ public final class LifecycleHarness implements AutoCloseable {
     operator.start();
   }
 
+  /** The running operator, or null between {@link #stopOperator} and {@link #startOperator}. */
+  public Operator operator() {
+    return operator;
+  }
+
   public void stopOperator() {
     if (operator != null) {
       operator.stop();
