@@ -1,0 +1,111 @@
+package dev.schemagate.examples;
+
+import dev.schemagate.cli.SchemagateCli;
+import dev.schemagate.gate.GateEnvironment;
+import dev.schemagate.testing.KubeletSimulator.Outcome;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a {@code migration.flyway} Job the way its pod would, for a simulated kubelet: the Job's
+ * real command line ({@code schemagate migrate ...}) in-process, with the ConfigMap's files where
+ * its volume would be mounted and the environment its Secrets give the container. Used by the end
+ * to end test and by the demo, which applies examples/prosaas.
+ */
+public final class MigrateJobRunner {
+
+  /** What the pod did: its exit code and what it printed (masked by the command itself). */
+  public record Result(int exitCode, String output) {
+    public Outcome outcome() {
+      return exitCode == 0 ? Outcome.SUCCEED : Outcome.FAIL;
+    }
+  }
+
+  private MigrateJobRunner() {}
+
+  public static Result run(KubernetesClient client, Job job) {
+    String namespace = job.getMetadata().getNamespace();
+    var pod = job.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+    Path mount = mount(client, namespace, pod.getVolumes().get(0));
+    List<String> args = new ArrayList<>(container.getArgs());
+    args.set(args.indexOf("--location") + 1, mount.toString());
+    StringWriter out = new StringWriter();
+    try (var env = GateEnvironment.override(environment(client, namespace, container))) {
+      int code =
+          SchemagateCli.execute(
+              new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
+      return new Result(code, out.toString());
+    }
+  }
+
+  /** Writes a ConfigMap's files into a new directory, as its volume would show them. */
+  public static Path writeFiles(Map<String, String> files) {
+    try {
+      Path dir = Files.createTempDirectory("migrations");
+      for (Map.Entry<String, String> file : files.entrySet()) {
+        Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path mount(KubernetesClient client, String namespace, Volume volume) {
+    ConfigMap configMap =
+        client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
+    return writeFiles(configMap.getData());
+  }
+
+  /** The container's environment: literal values and Secret keys (the migration needs no more). */
+  private static Map<String, String> environment(
+      KubernetesClient client, String namespace, Container container) {
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar var : container.getEnv()) {
+      if (var.getValue() != null) {
+        env.put(var.getName(), var.getValue());
+      } else if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
+        String value = secretValue(client, namespace, var.getValueFrom().getSecretKeyRef());
+        if (value != null) {
+          env.put(var.getName(), value);
+        }
+      }
+    }
+    return env;
+  }
+
+  private static String secretValue(
+      KubernetesClient client, String namespace, SecretKeySelector ref) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+    if (secret == null) {
+      return null;
+    }
+    if (secret.getStringData() != null && secret.getStringData().containsKey(ref.getKey())) {
+      return secret.getStringData().get(ref.getKey());
+    }
+    if (secret.getData() != null && secret.getData().containsKey(ref.getKey())) {
+      return new String(
+          Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
+    }
+    return null;
+  }
+}
