@@ -41,13 +41,18 @@ public final class MigrateJobRunner {
 
   private MigrateJobRunner() {}
 
-  public static Result run(KubernetesClient client, Job job) {
+  /**
+   * Runs the Job's command line, followed by {@code extraArgs} (e.g. {@code --log-level WARN}, to
+   * keep Flyway's own log lines out of a narration).
+   */
+  public static Result run(KubernetesClient client, Job job, String... extraArgs) {
     String namespace = job.getMetadata().getNamespace();
     var pod = job.getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
     Path mount = mount(client, namespace, pod.getVolumes().get(0));
     List<String> args = new ArrayList<>(container.getArgs());
     args.set(args.indexOf("--location") + 1, mount.toString());
+    args.addAll(List.of(extraArgs));
     StringWriter out = new StringWriter();
     try (var env = GateEnvironment.override(environment(client, namespace, container))) {
       int code =
