@@ -3,7 +3,6 @@ package dev.schemagate.examples;
 import dev.schemagate.cli.SchemagateCli;
 import dev.schemagate.gate.GateEnvironment;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -49,36 +48,64 @@ public final class MigrateJobRunner {
     String namespace = job.getMetadata().getNamespace();
     var pod = job.getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
-    Path mount = mount(client, namespace, pod.getVolumes().get(0));
-    List<String> args = new ArrayList<>(container.getArgs());
-    args.set(args.indexOf("--location") + 1, mount.toString());
-    args.addAll(List.of(extraArgs));
-    StringWriter out = new StringWriter();
-    try (var env = GateEnvironment.override(environment(client, namespace, container))) {
-      int code =
-          SchemagateCli.execute(
-              new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
-      return new Result(code, out.toString());
+    Path mount = createMountDirectory();
+    try {
+      writeFiles(configMapData(client, namespace, pod.getVolumes().get(0)), mount);
+      List<String> args = new ArrayList<>(container.getArgs());
+      args.set(args.indexOf("--location") + 1, mount.toString());
+      args.addAll(List.of(extraArgs));
+      StringWriter out = new StringWriter();
+      try (var env = GateEnvironment.override(environment(client, namespace, container))) {
+        int code =
+            SchemagateCli.execute(
+                new PrintWriter(out, true),
+                new PrintWriter(out, true),
+                args.toArray(String[]::new));
+        return new Result(code, out.toString());
+      }
+    } finally {
+      deleteMountDirectory(mount);
     }
   }
 
-  /** Writes a ConfigMap's files into a new directory, as its volume would show them. */
-  public static Path writeFiles(Map<String, String> files) {
+  /** Writes a ConfigMap's files into {@code dir}, as its volume would show them. */
+  public static void writeFiles(Map<String, String> files, Path dir) {
     try {
-      Path dir = Files.createTempDirectory("migrations");
       for (Map.Entry<String, String> file : files.entrySet()) {
         Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
       }
-      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static Path mount(KubernetesClient client, String namespace, Volume volume) {
-    ConfigMap configMap =
-        client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
-    return writeFiles(configMap.getData());
+  private static Path createMountDirectory() {
+    try {
+      return Files.createTempDirectory("migrations");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteMountDirectory(Path dir) {
+    try (var files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+      Files.delete(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, String> configMapData(
+      KubernetesClient client, String namespace, Volume volume) {
+    return client
+        .configMaps()
+        .inNamespace(namespace)
+        .withName(volume.getConfigMap().getName())
+        .get()
+        .getData();
   }
 
   /** The container's environment: literal values and Secret keys (the migration needs no more). */

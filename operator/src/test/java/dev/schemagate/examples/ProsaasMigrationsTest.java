@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Flyway SQL of examples/prosaas (migrations 115-117) against a real PostgreSQL: idempotent
@@ -42,6 +43,9 @@ class ProsaasMigrationsTest {
 
   private static EmbeddedPostgres pg;
   private Connection admin;
+
+  /** Where the migration Job's pod would see the ConfigMap's files. */
+  @TempDir Path migrations;
 
   @BeforeAll
   static void startPostgres() {
@@ -107,9 +111,10 @@ class ProsaasMigrationsTest {
   /** {@code schemagate migrate} with the options the example's migration.flyway gives the Job. */
   private int migrate(String schema) {
     var flyway = appDeployment().getSpec().getMigration().getFlyway();
-    Path location = MigrateJobRunner.writeFiles(configMap().getData());
+    MigrateJobRunner.writeFiles(configMap().getData(), migrations);
     List<String> args =
-        new ArrayList<>(List.of("migrate", "--location", location.toString(), "--schema", schema));
+        new ArrayList<>(
+            List.of("migrate", "--location", migrations.toString(), "--schema", schema));
     if (Boolean.TRUE.equals(flyway.getBaselineOnMigrate())) {
       args.addAll(
           List.of("--baseline-on-migrate", "--baseline-version", flyway.getBaselineVersion()));
