@@ -13,6 +13,7 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.RolloutStrategy;
+import dev.schemagate.examples.MigrateJobRunner;
 import dev.schemagate.helm.RbacConformance;
 import dev.schemagate.lifecycle.Conditions;
 import dev.schemagate.lifecycle.Revision;
@@ -516,24 +517,11 @@ class LifecycleEndToEndTest {
     // with the ConfigMap's files where the volume would be and the URL its Secret holds.
     world.kubelet.migrations(
         job -> {
-          var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-          java.nio.file.Path mount = mountConfigMap(job);
-          List<String> args = new java.util.ArrayList<>(container.getArgs());
-          args.set(args.indexOf("--location") + 1, mount.toString());
-          java.io.StringWriter out = new java.io.StringWriter();
-          try (var env =
-              dev.schemagate.gate.GateEnvironment.override(
-                  Map.of("SCHEMAGATE_DATABASE_URL", world.databaseUrl()))) {
-            int code =
-                dev.schemagate.cli.SchemagateCli.execute(
-                    new java.io.PrintWriter(out, true),
-                    new java.io.PrintWriter(out, true),
-                    args.toArray(String[]::new));
-            assertThat(out.toString()).doesNotContain(LifecycleHarness.DB_PASSWORD);
-            // The command configured logging afresh, as its own process would: capture again.
-            captureEveryLogLine();
-            return code == 0 ? Outcome.SUCCEED : Outcome.FAIL;
-          }
+          MigrateJobRunner.Result result = MigrateJobRunner.run(client, job);
+          assertThat(result.output()).doesNotContain(LifecycleHarness.DB_PASSWORD);
+          // The command configured logging afresh, as its own process would: capture again.
+          captureEveryLogLine();
+          return result.outcome();
         });
     world.apply(
         APP.replace(
@@ -555,31 +543,6 @@ class LifecycleEndToEndTest {
         .anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo("shop-sql"));
     world.sqlAssert("SELECT 1 FROM flyway_schema_history WHERE version = '1' AND success");
     assertThat(replicas("shop-api")).isEqualTo(2);
-  }
-
-  private java.nio.file.Path mountConfigMap(Job job) {
-    String name =
-        job.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName();
-    try {
-      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("migrations");
-      client
-          .configMaps()
-          .inNamespace(world.namespace)
-          .withName(name)
-          .get()
-          .getData()
-          .forEach(
-              (file, sql) -> {
-                try {
-                  java.nio.file.Files.writeString(dir.resolve(file), sql);
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
-      return dir;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   @Test

@@ -4,23 +4,27 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.Phase;
 import dev.schemagate.cli.LogFormat;
 import dev.schemagate.cli.Logging;
+import dev.schemagate.examples.MigrateJobRunner;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.testing.KubeletSimulator;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
@@ -29,8 +33,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: the whole lifecycle on one machine. An in-process Kubernetes API, a real PostgreSQL
- * and a real Redis, the real operator, and a kubelet simulator that runs each migration's SQL
- * against the database. No cluster, no Docker.
+ * and a real Redis, the real operator, and a kubelet simulator that runs each migration against the
+ * database: a {@code migration.flyway} Job's real {@code schemagate migrate} with its ConfigMap's
+ * SQL, or, for a {@code migration.command} the demo cannot run, SQL bundled with the demo. No
+ * cluster, no Docker.
  */
 @Command(
     name = "demo",
@@ -42,8 +48,6 @@ import picocli.CommandLine.Option;
           + " whose migration fails while the old version keeps serving."
     })
 public final class Demo implements Callable<Integer> {
-
-  static final String DEFAULT_EXAMPLE = "/examples/prosaas/appdeployment.yaml";
 
   /** Held so the setting is not garbage-collected: the mock server logs every request via JUL. */
   private static final java.util.logging.Logger MOCK_SERVER_LOG =
@@ -58,8 +62,10 @@ public final class Demo implements Callable<Integer> {
   @Option(
       names = "--file",
       description =
-          "Your own AppDeployment YAML instead of examples/prosaas; its migration is simulated by"
-              + " running the demo's SQL, and its Secrets are created for the demo's databases.")
+          "Your own AppDeployment instead of examples/prosaas: a YAML file or a directory of them,"
+              + " which may also hold the ConfigMap of a migration.flyway (run for real) and"
+              + " Secrets. A migration.command is simulated by running the demo's SQL. The Secrets"
+              + " of database.urlSecretRef and redis.urlSecretRef point at the demo's databases.")
   Path file;
 
   @Option(names = "--verbose", description = "Show the operator's own log lines.")
@@ -73,13 +79,7 @@ public final class Demo implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Logging.configure(LogFormat.text, verbose ? "INFO" : "WARN");
-    String yaml;
-    try (InputStream in =
-        file != null
-            ? Files.newInputStream(file)
-            : Demo.class.getResourceAsStream(DEFAULT_EXAMPLE)) {
-      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    String yaml = file != null ? Manifest.yamlOf(file) : exampleYaml();
     List<String> scenarios =
         scenario.equals("all")
             ? List.of("install", "half-built", "failed-upgrade")
@@ -88,7 +88,15 @@ public final class Demo implements Callable<Integer> {
     return ok ? 0 : 1;
   }
 
-  /** Runs the scenarios on one AppDeployment; true when each reached the outcome it shows. */
+  /** The objects of examples/prosaas, as one YAML stream: what the demo applies by default. */
+  public static String exampleYaml() {
+    return Manifest.prosaasYaml();
+  }
+
+  /**
+   * Runs the scenarios on the objects of {@code yaml} (one AppDeployment, and the Secrets and
+   * ConfigMaps it names, if any); true when each reached the outcome it shows.
+   */
   public static boolean run(String yaml, List<String> scenarios, PrintStream out) {
     return run(yaml, scenarios, out, "WARN");
   }
@@ -120,18 +128,19 @@ public final class Demo implements Callable<Integer> {
       Databases databases,
       Timeline timeline,
       String logLevel) {
-    AppDeployment appd = client.getKubernetesSerialization().unmarshal(yaml, AppDeployment.class);
     String namespace = "demo-" + name;
-    appd.getMetadata().setNamespace(namespace);
+    Manifest manifest = Manifest.parse(yaml, namespace);
+    AppDeployment appd = manifest.appDeployment();
     String database = databases.createDatabase();
-    prepareNamespace(client, namespace, appd, databases, database);
+    prepareNamespace(client, namespace, manifest, databases, database);
     OperatorSettings settings = OperatorSettings.defaults().withNamespaces(List.of(namespace));
     Operator operator = SchemagateOperator.create(client, settings, new LiveDependencyChecks());
     try (KubeletSimulator kubelet = new KubeletSimulator(client, namespace).start();
         Narrator narrator =
             new Narrator(client, namespace, appd.getMetadata().getName(), timeline)) {
       operator.start();
-      Scene scene = new Scene(client, appd, kubelet, databases, database, narrator, timeline);
+      Scene scene =
+          new Scene(client, appd, kubelet, databases, database, narrator, timeline, logLevel);
       return switch (name) {
         case "install" -> install(scene);
         case "half-built" -> halfBuilt(scene);
@@ -153,7 +162,7 @@ public final class Demo implements Callable<Integer> {
     scene.timeline().section("1. first install: migrate, verify, then scale up");
     scene.migrations("/demo/migrate.sql");
     scene.apply();
-    narrator.step("kubectl apply -f examples/prosaas/appdeployment.yaml");
+    narrator.step("kubectl apply -k examples/prosaas: AppDeployment %s", scene.name());
     AppDeployment ready = narrator.awaitPhase(Phase.Ready);
     narrator.show(ready);
     return ready.getStatus().getPhase() == Phase.Ready;
@@ -163,9 +172,16 @@ public final class Demo implements Callable<Integer> {
     Narrator narrator = scene.narrator();
     scene.timeline().section("2. a migration that \"succeeds\" but leaves a half-built table");
     scene.migrations("/demo/migrate-half.sql");
+    if (scene.flyway()) {
+      scene.editSql(
+          files -> {
+            files.replaceAll((file, sql) -> withoutQuestionText(sql));
+            narrator.step("migration 115 of this revision forgets question_text");
+          });
+    }
     scene.apply();
     narrator.step(
-        "kubectl apply: the old migration 115 skips calendar_routing_rules because it exists");
+        "kubectl apply: the old migration 115 leaves calendar_routing_rules without question_text");
     AppDeployment failed = narrator.awaitPhase(Phase.Failed);
     narrator.show(failed);
     scene
@@ -174,8 +190,12 @@ public final class Demo implements Callable<Integer> {
             "The Job succeeded, but the schema check names the missing column: no component was"
                 + " scaled up.\nFix forward with an image whose migration repairs the table:");
     scene.migrations("/demo/migrate.sql");
+    if (scene.flyway()) {
+      // An applied Flyway file is never edited (its checksum is recorded): a new one repairs.
+      scene.editSql(files -> files.put("V118__repair_calendar_routing_rules.sql", REPAIR_SQL));
+    }
     scene.changeImage("-fixed");
-    narrator.step("kubectl set image: new revision with the idempotent migration");
+    narrator.step("kubectl set image: new revision whose migration repairs the table");
     AppDeployment ready = narrator.awaitPhase(Phase.Ready);
     narrator.show(ready);
     return failed.getStatus().getPhase() == Phase.Failed
@@ -189,7 +209,11 @@ public final class Demo implements Callable<Integer> {
     scene.apply();
     narrator.awaitPhase(Phase.Ready);
     narrator.step("version %s is Ready", scene.appd().getSpec().getImage());
-    scene.kubelet().migrations(job -> Outcome.FAIL);
+    if (scene.flyway()) {
+      scene.editSql(files -> files.put("V118__invoice_due_dates.sql", BROKEN_SQL));
+    } else {
+      scene.kubelet().migrations(job -> Outcome.FAIL);
+    }
     scene.changeImage("-next");
     narrator.step("kubectl set image: the next version's migration will fail");
     AppDeployment failed = narrator.awaitPhase(Phase.Failed);
@@ -201,6 +225,23 @@ public final class Demo implements Callable<Integer> {
         && failed.getStatus().getVerifiedRevision() != null;
   }
 
+  /** Repairs what the forgetful 115 left: the fix-forward revision's new migration. */
+  static final String REPAIR_SQL =
+      "ALTER TABLE calendar_routing_rules ADD COLUMN IF NOT EXISTS question_text text;\n";
+
+  /** The next version's migration, which fails: there is no table invoices. */
+  static final String BROKEN_SQL = "ALTER TABLE invoices ADD COLUMN due_date date;\n";
+
+  private static final String QUESTION_TEXT =
+      "ALTER TABLE calendar_routing_rules ADD COLUMN IF NOT EXISTS question_text text;";
+
+  /** The example's SQL as an older 115 had it: without the line that adds question_text. */
+  static String withoutQuestionText(String sql) {
+    return sql.lines()
+        .filter(line -> !line.strip().equals(QUESTION_TEXT))
+        .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+  }
+
   /** Everything one scenario works with, and the few things a scenario does. */
   private record Scene(
       KubernetesClient client,
@@ -209,11 +250,54 @@ public final class Demo implements Callable<Integer> {
       Databases databases,
       String database,
       Narrator narrator,
-      Timeline timeline) {
+      Timeline timeline,
+      String logLevel) {
 
-    /** From now on, migration Jobs run this bundled SQL against the app's database. */
+    String name() {
+      return appd.getMetadata().getName();
+    }
+
+    boolean flyway() {
+      return appd.getSpec().getMigration().getFlyway() != null;
+    }
+
+    /**
+     * From now on, migration Jobs run: a Flyway Job its real {@code schemagate migrate} on its
+     * ConfigMap, any other this bundled SQL against the app's database.
+     */
     void migrations(String sqlResource) {
-      kubelet.migrations(job -> databases.migrate(database, sqlResource));
+      if (flyway()) {
+        kubelet.migrations(this::runFlywayJob);
+      } else {
+        kubelet.migrations(job -> databases.migrate(database, sqlResource));
+      }
+    }
+
+    private Outcome runFlywayJob(Job job) {
+      // The command sets up logging for its own process, as a pod would: at the demo's level.
+      MigrateJobRunner.Result result = MigrateJobRunner.run(client, job, "--log-level", logLevel);
+      result
+          .output()
+          .lines()
+          .filter(line -> !line.isBlank())
+          .forEach(line -> timeline.step("  %s | %s", job.getMetadata().getName(), line));
+      return result.outcome();
+    }
+
+    /** Changes the SQL files of the migration's ConfigMap (kubectl edit configmap). */
+    void editSql(Consumer<Map<String, String>> change) {
+      String configMap = appd.getSpec().getMigration().getFlyway().getConfigMapRef().getName();
+      client
+          .configMaps()
+          .inNamespace(appd.getMetadata().getNamespace())
+          .withName(configMap)
+          .edit(
+              c -> {
+                Map<String, String> files = new TreeMap<>(c.getData());
+                change.accept(files);
+                c.setData(files);
+                return c;
+              });
     }
 
     void apply() {
@@ -229,26 +313,41 @@ public final class Demo implements Callable<Integer> {
   private static void prepareNamespace(
       KubernetesClient client,
       String namespace,
-      AppDeployment appd,
+      Manifest manifest,
       Databases databases,
       String database) {
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .create();
-    var spec = appd.getSpec();
+    var spec = manifest.appDeployment().getSpec();
+    String databaseSecret = spec.getDatabase().getUrlSecretRef().getName();
+    String redisSecret =
+        spec.getRedis() == null ? null : spec.getRedis().getUrlSecretRef().getName();
+    boolean namespaceGiven = false;
+    for (HasMetadata object : manifest.others()) {
+      namespaceGiven |= object instanceof Namespace;
+      // The Secrets of the two URLs are written below, pointing at the demo's own servers.
+      if (!(object instanceof Secret)
+          || !(object.getMetadata().getName().equals(databaseSecret)
+              || object.getMetadata().getName().equals(redisSecret))) {
+        client.resource(object).create();
+      }
+    }
+    if (!namespaceGiven) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .create();
+    }
     putSecret(
         client,
         namespace,
-        spec.getDatabase().getUrlSecretRef().getName(),
+        databaseSecret,
         spec.getDatabase().getUrlSecretRef().getKey(),
         databases.url(database));
-    if (spec.getRedis() != null) {
+    if (redisSecret != null) {
       putSecret(
           client,
           namespace,
-          spec.getRedis().getUrlSecretRef().getName(),
+          redisSecret,
           spec.getRedis().getUrlSecretRef().getKey(),
           databases.redisUrl());
     }

@@ -1,0 +1,143 @@
+package dev.schemagate.examples;
+
+import dev.schemagate.cli.SchemagateCli;
+import dev.schemagate.gate.GateEnvironment;
+import dev.schemagate.testing.KubeletSimulator.Outcome;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a {@code migration.flyway} Job the way its pod would, for a simulated kubelet: the Job's
+ * real command line ({@code schemagate migrate ...}) in-process, with the ConfigMap's files where
+ * its volume would be mounted and the environment its Secrets give the container. Used by the end
+ * to end test and by the demo, which applies examples/prosaas.
+ */
+public final class MigrateJobRunner {
+
+  /** What the pod did: its exit code and what it printed (masked by the command itself). */
+  public record Result(int exitCode, String output) {
+    public Outcome outcome() {
+      return exitCode == 0 ? Outcome.SUCCEED : Outcome.FAIL;
+    }
+  }
+
+  private MigrateJobRunner() {}
+
+  /**
+   * Runs the Job's command line, followed by {@code extraArgs} (e.g. {@code --log-level WARN}, to
+   * keep Flyway's own log lines out of a narration).
+   */
+  public static Result run(KubernetesClient client, Job job, String... extraArgs) {
+    String namespace = job.getMetadata().getNamespace();
+    var pod = job.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+    Path mount = createMountDirectory();
+    try {
+      writeFiles(configMapData(client, namespace, pod.getVolumes().get(0)), mount);
+      List<String> args = new ArrayList<>(container.getArgs());
+      args.set(args.indexOf("--location") + 1, mount.toString());
+      args.addAll(List.of(extraArgs));
+      StringWriter out = new StringWriter();
+      try (var env = GateEnvironment.override(environment(client, namespace, container))) {
+        int code =
+            SchemagateCli.execute(
+                new PrintWriter(out, true),
+                new PrintWriter(out, true),
+                args.toArray(String[]::new));
+        return new Result(code, out.toString());
+      }
+    } finally {
+      deleteMountDirectory(mount);
+    }
+  }
+
+  /** Writes a ConfigMap's files into {@code dir}, as its volume would show them. */
+  public static void writeFiles(Map<String, String> files, Path dir) {
+    try {
+      for (Map.Entry<String, String> file : files.entrySet()) {
+        Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path createMountDirectory() {
+    try {
+      return Files.createTempDirectory("migrations");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteMountDirectory(Path dir) {
+    try (var files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+      Files.delete(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, String> configMapData(
+      KubernetesClient client, String namespace, Volume volume) {
+    return client
+        .configMaps()
+        .inNamespace(namespace)
+        .withName(volume.getConfigMap().getName())
+        .get()
+        .getData();
+  }
+
+  /** The container's environment: literal values and Secret keys (the migration needs no more). */
+  private static Map<String, String> environment(
+      KubernetesClient client, String namespace, Container container) {
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar var : container.getEnv()) {
+      if (var.getValue() != null) {
+        env.put(var.getName(), var.getValue());
+      } else if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
+        String value = secretValue(client, namespace, var.getValueFrom().getSecretKeyRef());
+        if (value != null) {
+          env.put(var.getName(), value);
+        }
+      }
+    }
+    return env;
+  }
+
+  private static String secretValue(
+      KubernetesClient client, String namespace, SecretKeySelector ref) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+    if (secret == null) {
+      return null;
+    }
+    if (secret.getStringData() != null && secret.getStringData().containsKey(ref.getKey())) {
+      return secret.getStringData().get(ref.getKey());
+    }
+    if (secret.getData() != null && secret.getData().containsKey(ref.getKey())) {
+      return new String(
+          Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
+    }
+    return null;
+  }
+}
