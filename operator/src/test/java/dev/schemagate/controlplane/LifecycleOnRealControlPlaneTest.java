@@ -11,6 +11,7 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.Crd;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
+import dev.schemagate.helm.Chart;
 import dev.schemagate.lifecycle.Conditions;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.migration.MigrationJobs;
@@ -19,6 +20,7 @@ import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.testing.LifecycleHarness;
 import dev.schemagate.workload.ComponentDeployments;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -26,6 +28,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -80,6 +84,7 @@ class LifecycleOnRealControlPlaneTest {
   private String namespace;
   private String database;
   private Operator operator;
+  private KubernetesClient operatorClient;
   private PodSimulator simulator;
   private long started;
 
@@ -141,9 +146,10 @@ class LifecycleOnRealControlPlaneTest {
                 .addToStringData("url", databaseUrl())
                 .build())
         .create();
+    operatorClient = operatorClient();
     operator =
         SchemagateOperator.create(
-            client,
+            operatorClient,
             OperatorSettings.defaults()
                 .withNamespaces(List.of(namespace))
                 .withStuckPodGrace(Duration.ofSeconds(5)),
@@ -154,11 +160,52 @@ class LifecycleOnRealControlPlaneTest {
         test.getDisplayName(), namespace, (System.nanoTime() - started) / 1_000_000);
   }
 
+  /**
+   * The operator runs as the chart's ServiceAccount with the chart's RBAC, rendered by helm and
+   * enforced by the real API server: a request the chart does not allow fails the scenario.
+   */
+  @BeforeAll
+  static void installTheChartsRbac() {
+    Chart.Rendered chart = Chart.render(java.util.Map.of());
+    plane.createNamespace(Chart.NAMESPACE);
+    for (HasMetadata object : chart.objects()) {
+      if (object instanceof ClusterRole || object instanceof ClusterRoleBinding) {
+        client.resource(object).createOr(existing -> existing.update());
+      }
+    }
+    // The authorizer reads RBAC through an informer: wait until the grant is in effect.
+    try (KubernetesClient operator = operatorClient()) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .ignoreExceptions()
+          .until(() -> operator.batch().v1().jobs().inAnyNamespace().list() != null);
+    }
+  }
+
+  /** The chart's ServiceAccount, as the API server authenticates it in a cluster. */
+  private static KubernetesClient operatorClient() {
+    KubernetesClient impersonating =
+        plane.newImpersonatingClient(
+            "system:serviceaccount:" + Chart.NAMESPACE + ":" + Chart.RELEASE,
+            "system:serviceaccounts",
+            "system:serviceaccounts:" + Chart.NAMESPACE,
+            "system:authenticated");
+    try {
+      return SchemagateOperator.newClient(impersonating);
+    } finally {
+      impersonating.close();
+    }
+  }
+
   @AfterEach
   void stop(TestInfo test) {
     try {
       if (operator != null) {
         operator.stop();
+      }
+      if (operatorClient != null) {
+        operatorClient.close();
       }
     } finally {
       if (simulator != null) {

@@ -1,0 +1,128 @@
+package dev.schemagate.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.helm.Chart;
+import dev.schemagate.migration.MigrationJobs;
+import dev.schemagate.testing.ShopApp;
+import dev.schemagate.workload.ComponentDeployments;
+import dev.schemagate.workload.Restricted;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API server's own Pod Security admission, enforcing the "restricted" standard on a namespace,
+ * admits the operator's pod as the chart renders it, the Flyway migration Job's pod and the
+ * schema-gate init container - and refuses a pod that is not restricted (the control).
+ */
+@RealKubernetes
+class PodSecurityOnRealApiServerTest {
+
+  private static final String NAMESPACE = "restricted-pods";
+  private static final String IMAGE = "ghcr.io/schemagate/schemagate:0.1.0";
+
+  static KubernetesClient admin;
+
+  @BeforeAll
+  static void restrictedNamespace() {
+    if (admin.namespaces().withName(NAMESPACE).get() == null) {
+      admin
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(NAMESPACE)
+                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                  .addToLabels("pod-security.kubernetes.io/enforce-version", "v1.34")
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+  }
+
+  private static Pod create(String name, PodSpec spec) {
+    return admin
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .withSpec(spec)
+                .build())
+        .create();
+  }
+
+  @Test
+  void theOperatorPodFromTheChartIsAdmitted() {
+    PodSpec spec = Chart.render(Map.of()).one(Deployment.class).getSpec().getTemplate().getSpec();
+    spec.setServiceAccountName(null);
+    assertThat(create("operator", spec).getMetadata().getUid()).isNotEmpty();
+  }
+
+  @Test
+  void theFlywayMigrationPodIsAdmitted() {
+    PodSpec spec =
+        MigrationJobs.build(shop(), "shop-migrate", "abc", "", IMAGE)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(create("flyway", spec).getMetadata().getUid()).isNotEmpty();
+  }
+
+  @Test
+  void theSchemaGateInitContainerIsAdmittedBesideARestrictedAppContainer() {
+    AppDeployment app = shop();
+    PodSpec spec =
+        ComponentDeployments.build(app, app.getSpec().getComponents().get(0), "abc", 1, IMAGE)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    // The application's container is the user's business: made restricted here, so that the
+    // admission verdict is about what schemagate adds.
+    Container app0 = spec.getContainers().get(0);
+    app0.setSecurityContext(Restricted.containerSecurityContext());
+    assertThat(spec.getInitContainers()).extracting(Container::getName).contains("schema-gate");
+    assertThat(create("component", spec).getMetadata().getUid()).isNotEmpty();
+  }
+
+  @Test
+  void aPodThatIsNotRestrictedIsRefused() {
+    PodSpec spec = new PodSpec();
+    spec.setContainers(
+        List.of(new ContainerBuilder().withName("app").withImage("busybox").build()));
+    assertThatThrownBy(() -> create("unrestricted", spec))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getMessage()).contains("violates PodSecurity \"restricted:v1.34\"");
+            });
+  }
+
+  private static AppDeployment shop() {
+    AppDeployment app =
+        admin
+            .getKubernetesSerialization()
+            .unmarshal(
+                ShopApp.APP.replace(
+                    "migration: {command: [migrate]}",
+                    "migration: {flyway: {configMapRef: {name: shop-sql}}}"),
+                AppDeployment.class);
+    app.getMetadata().setNamespace(NAMESPACE);
+    app.getMetadata().setUid("8a0c6f5e-0000-4000-8000-000000000001");
+    return app;
+  }
+}
