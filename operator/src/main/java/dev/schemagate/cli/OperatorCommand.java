@@ -1,26 +1,17 @@
 package dev.schemagate.cli;
 
-import dev.schemagate.lifecycle.LiveDependencyChecks;
-import dev.schemagate.metrics.LifecycleMetrics;
-import dev.schemagate.runtime.HealthServer;
 import dev.schemagate.runtime.LeaderElection;
-import dev.schemagate.runtime.Leadership;
+import dev.schemagate.runtime.OperatorProcess;
 import dev.schemagate.runtime.OperatorSettings;
-import dev.schemagate.runtime.PrometheusMetrics;
-import dev.schemagate.runtime.SchemagateOperator;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+// Only settings here: the operator's wiring (JOSDK, Fabric8, Micrometer) lives in OperatorProcess,
+// so that loading this class for the CLI (the schema gate starts the same jar) loads none of it.
 /** Runs the controller until the process is stopped. */
 @Command(
     name = "operator",
@@ -31,8 +22,6 @@ import picocli.CommandLine.Option;
           + " in-cluster service account, else KUBECONFIG or ~/.kube/config."
     })
 final class OperatorCommand implements Callable<Integer> {
-
-  private static final Logger log = LoggerFactory.getLogger(OperatorCommand.class);
 
   @Mixin LoggingOptions logging;
 
@@ -111,44 +100,12 @@ final class OperatorCommand implements Callable<Integer> {
     OperatorSettings settings =
         new OperatorSettings(
             namespaces, reconcileThreads, operatorImage, stuckPodGrace, jobsToKeep);
-    KubernetesClient client = SchemagateOperator.newClient();
-    log.info(
-        "Starting schemagate operator against {} watching {}",
-        client.getMasterUrl(),
-        settings.watchesAllNamespaces() ? "all namespaces" : settings.namespaces());
-    PrometheusMeterRegistry registry = PrometheusMetrics.registry();
-    LifecycleMetrics metrics = new LifecycleMetrics(registry);
     LeaderElection election =
         leaderElection
             ? LeaderElection.in(
                 leaseNamespace == null || leaseNamespace.isBlank() ? null : leaseNamespace)
             : LeaderElection.disabled();
-    Leadership leadership = election.enabled() ? Leadership.elected() : Leadership.always();
-    Operator operator =
-        SchemagateOperator.create(
-            client, settings, new LiveDependencyChecks(metrics), metrics, election, leadership);
-    HealthServer health =
-        HealthServer.start(healthPort, operator.getRuntimeInfo(), leadership, registry);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("Stopping schemagate operator");
-                  leadership.stopping();
-                  health.close();
-                  operator.stop();
-                  client.close();
-                  stopped.countDown();
-                },
-                "schemagate-shutdown"));
-    operator.start();
-    log.info(
-        "schemagate operator started; leader election {}; /healthz, /readyz and /metrics on port"
-            + " {}",
-        election.enabled() ? "on (Lease " + election.leaseName() + ")" : "off",
-        health.port());
-    stopped.await();
+    OperatorProcess.run(settings, election, healthPort);
     return ExitCodes.OK;
   }
 }
