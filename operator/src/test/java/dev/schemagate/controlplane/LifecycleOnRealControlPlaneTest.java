@@ -464,6 +464,158 @@ class LifecycleOnRealControlPlaneTest {
     assertThat(deployment("shop-worker").getSpec().getReplicas()).isZero();
   }
 
+  /** The next migration pod held running by the simulator. */
+  private Pod awaitHeldMigration() throws InterruptedException {
+    Pod pod = heldMigrations.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(pod).as("a held migration pod").isNotNull();
+    return pod;
+  }
+
+  /** Applies the schema the held migration would have built, and lets its pod succeed. */
+  private void complete(Pod heldMigration) {
+    sql(FULL_SCHEMA);
+    simulator.complete(heldMigration, true);
+  }
+
+  private List<Pod> pods(String component) {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("app.kubernetes.io/component", component)
+        .list()
+        .getItems();
+  }
+
+  private String image(String deployment) {
+    return deployment(deployment)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
+  }
+
+  private AppDeployment upgradeTo(String image, String strategy) {
+    return client
+        .resources(AppDeployment.class)
+        .inNamespace(namespace)
+        .withName("shop")
+        .edit(
+            a -> {
+              a.getSpec().setImage(image);
+              a.getSpec()
+                  .getRollout()
+                  .setStrategy(dev.schemagate.api.RolloutStrategy.valueOf(strategy));
+              return a;
+            });
+  }
+
+  @Test
+  @Order(6)
+  void keepRunningUpgradeServesTheOldRevisionUntilTheNewOneIsVerified() throws Exception {
+    simulate(null);
+    apply(APP);
+    awaitPhase(Phase.Ready);
+    String firstRevision = get().getStatus().getRevision();
+    // Someone else owns a field of the Deployment through server-side apply (as kubectl apply
+    // --server-side or another controller would): the operator's update path must keep it.
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName("shop-api")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.SERVER_SIDE_APPLY),
+            "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":"
+                + "\"shop-api\",\"annotations\":{\"team.example.com/owner\":\"payments\"}}}");
+
+    upgradeTo("shop:2-held", "KeepRunning");
+    Pod migration = awaitHeldMigration();
+    // The migration runs: the API keeps serving revision 1 with its ready pods; the worker
+    // (stopDuringMigration) is held at zero.
+    assertThat(image("shop-api")).isEqualTo("shop:1");
+    assertThat(deployment("shop-api").getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment("shop-api").getStatus().getReadyReplicas()).isEqualTo(2);
+    await().atMost(TIMEOUT).until(() -> deployment("shop-worker").getSpec().getReplicas() == 0);
+    assertThat(get().getStatus().getVerifiedRevision()).isEqualTo(firstRevision);
+
+    complete(migration);
+    AppDeployment upgraded =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                this::get,
+                a ->
+                    a.getStatus().getPhase() == Phase.Ready
+                        && !firstRevision.equals(a.getStatus().getVerifiedRevision()));
+    assertThat(image("shop-api")).isEqualTo("shop:2-held");
+    assertThat(image("shop-worker")).isEqualTo("shop:2-held");
+    assertThat(deployment("shop-api").getMetadata().getAnnotations())
+        .containsEntry("team.example.com/owner", "payments");
+    assertThat(deployment("shop-worker").getSpec().getReplicas()).isEqualTo(1);
+    assertThat(jobs()).hasSize(2);
+    assertThat(upgraded.getStatus().getRevision()).isNotEqualTo(firstRevision);
+  }
+
+  @Test
+  @Order(7)
+  void stopTheWorldUpgradeStopsEveryComponentWhileTheMigrationRuns() throws Exception {
+    simulate(null);
+    apply(APP);
+    awaitPhase(Phase.Ready);
+
+    upgradeTo("shop:3-held", "StopTheWorld");
+    Pod migration = awaitHeldMigration();
+    // The migration started only once every component was at zero and the real ReplicaSet
+    // controller had removed their pods.
+    assertThat(deployment("shop-api").getSpec().getReplicas()).isZero();
+    assertThat(deployment("shop-worker").getSpec().getReplicas()).isZero();
+    assertThat(pods("api")).isEmpty();
+    assertThat(pods("worker")).isEmpty();
+
+    complete(migration);
+    awaitPhase(Phase.Ready);
+    assertThat(image("shop-api")).isEqualTo("shop:3-held");
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                deployment("shop-api").getStatus().getReadyReplicas() != null
+                    && deployment("shop-api").getStatus().getReadyReplicas() == 2);
+  }
+
+  @Test
+  @Order(8)
+  void anOperatorRestartedMidMigrationFinishesWithOneJob() throws Exception {
+    simulate(null);
+    apply(APP.replace("image: shop:1", "image: shop:1-held"));
+    Pod migration = awaitHeldMigration();
+
+    operator.stop();
+    operatorClient.close();
+    operatorClient = operatorClient();
+    operator =
+        SchemagateOperator.create(
+            operatorClient,
+            OperatorSettings.defaults()
+                .withNamespaces(List.of(namespace))
+                .withStuckPodGrace(Duration.ofSeconds(5)),
+            new LiveDependencyChecks());
+    operator.start();
+
+    complete(migration);
+    AppDeployment ready = awaitPhase(Phase.Ready);
+    assertThat(jobs())
+        .singleElement()
+        .satisfies(
+            job ->
+                assertThat(job.getMetadata().getName())
+                    .isEqualTo("shop-migrate-" + ready.getStatus().getRevision()));
+    assertThat(image("shop-api")).isEqualTo("shop:1-held");
+  }
+
   @Test
   @Order(5)
   void deletingTheAppDeploymentLetsTheRealGarbageCollectorRemoveWhatItOwns() {
@@ -543,6 +695,10 @@ class LifecycleOnRealControlPlaneTest {
    * question_text, ":broken" fails, anything else builds the whole schema. Component pods become
    * ready. With a node, every pod is bound to it first (as the scheduler would).
    */
+  /** Migration pods of images ending in "-held" run until the test completes them. */
+  private final java.util.concurrent.BlockingQueue<Pod> heldMigrations =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+
   private void simulate(String node) {
     PodSimulator.Builder builder =
         PodSimulator.builder(client, namespace).runFor(Duration.ofMillis(300));
@@ -558,6 +714,10 @@ class LifecycleOnRealControlPlaneTest {
               String image = pod.getSpec().getContainers().get(0).getImage();
               if (image.endsWith(":broken")) {
                 return PodSimulator.Outcome.FAILED;
+              }
+              if (image.endsWith("-held")) {
+                heldMigrations.add(pod);
+                return PodSimulator.Outcome.RUNNING_READY;
               }
               sql(image.endsWith(":half") ? HALF_BUILT : FULL_SCHEMA);
               return PodSimulator.Outcome.SUCCEEDED;

@@ -196,6 +196,26 @@ public final class PodSimulator implements AutoCloseable {
         labels.isEmpty() ? pods.inform(handler, 0) : pods.withLabels(labels).inform(handler, 0);
   }
 
+  /**
+   * Ends a pod the scenario left {@link Outcome#RUNNING_READY}: its containers exit with 0
+   * (Succeeded) or 1 (Failed), as a kubelet would report it.
+   */
+  public void complete(Pod pod, boolean succeeded) {
+    executor.execute(
+        () -> {
+          try {
+            Pod current =
+                client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get();
+            Instant start = Instant.parse(current.getStatus().getStartTime());
+            write(
+                current,
+                terminated(current, current.getStatus().getPodIP(), start, succeeded ? 0 : 1));
+          } catch (RuntimeException e) {
+            errors.add(e);
+          }
+        });
+  }
+
   /** Every status write so far, in order. */
   public List<Step> steps() {
     return List.copyOf(steps);
