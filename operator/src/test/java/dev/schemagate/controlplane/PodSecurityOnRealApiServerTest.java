@@ -50,6 +50,19 @@ class PodSecurityOnRealApiServerTest {
                   .build())
           .create();
     }
+    // The ServiceAccount admission wants the namespace's default account; without
+    // kube-controller-manager on this plane nothing else creates it.
+    if (admin.serviceAccounts().inNamespace(NAMESPACE).withName("default").get() == null) {
+      admin
+          .resource(
+              new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("default")
+                  .withNamespace(NAMESPACE)
+                  .endMetadata()
+                  .build())
+          .createOr(existing -> existing.update());
+    }
   }
 
   private static Pod create(String name, PodSpec spec) {

@@ -37,6 +37,21 @@ class ComponentDeploymentsTest {
   }
 
   @Test
+  void theGateStartsWithTheArchiveAndJarTheImageBuilds() throws java.io.IOException {
+    String dockerfile =
+        java.nio.file.Files.readString(dev.schemagate.api.Crd.repoRoot().resolve("Dockerfile"));
+    String archive =
+        SchemaGateContainer.COMMAND.stream()
+            .filter(o -> o.startsWith("-XX:SharedArchiveFile="))
+            .findFirst()
+            .orElseThrow()
+            .substring("-XX:SharedArchiveFile=".length());
+    assertThat(dockerfile)
+        .contains("gate-cds-archive.sh /opt/schemagate/schemagate.jar " + archive)
+        .contains("schemagate-all.jar /opt/schemagate/schemagate.jar");
+  }
+
+  @Test
   void everyComponentPodStartsWithTheSchemaGate() {
     Deployment deployment = worker(shop());
     Container gate = deployment.getSpec().getTemplate().getSpec().getInitContainers().get(0);
@@ -44,6 +59,10 @@ class ComponentDeploymentsTest {
     assertThat(gate.getImage()).isEqualTo(IMAGE);
     assertThat(gate.getArgs())
         .containsExactly("check-schema", "--database-url-env", "SCHEMAGATE_DATABASE_URL");
+    assertThat(gate.getCommand())
+        .startsWith("java")
+        .contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+        .endsWith("-jar", "/opt/schemagate/schemagate.jar");
     EnvVar url =
         gate.getEnv().stream()
             .filter(e -> e.getName().equals("SCHEMAGATE_DATABASE_URL"))
