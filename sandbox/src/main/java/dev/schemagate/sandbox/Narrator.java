@@ -147,7 +147,9 @@ final class Narrator implements AutoCloseable {
     AppDeployment current =
         client.resources(AppDeployment.class).inNamespace(namespace).withName(name).get();
     List<Deployment> deployments =
-        client.apps().deployments().inNamespace(namespace).list().getItems();
+        client.apps().deployments().inNamespace(namespace).list().getItems().stream()
+            .sorted(Comparator.comparing(d -> d.getMetadata().getName()))
+            .collect(Collectors.toList());
     pendingBlocks.addAll(diagnostics.drain());
     client.batch().v1().jobs().inNamespace(namespace).list().getItems().stream()
         .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp()))
