@@ -94,13 +94,13 @@ public final class Demo implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Logging.configure(LogFormat.text, verbose ? "INFO" : "WARN");
+    String level = verbose ? "INFO" : "WARN";
+    Logging.configure(LogFormat.text, level);
     String yaml = file != null ? Manifest.yamlOf(file) : exampleYaml();
     List<String> scenarios =
         scenario.equals("all")
             ? List.of("install", "half-built", "failed-upgrade")
             : List.of(scenario);
-    String level = verbose ? "INFO" : "WARN";
     if (!keepRunning) {
       return run(yaml, scenarios, out, level, null) ? 0 : 1;
     }

@@ -49,7 +49,10 @@ public final class KeepRunning {
     return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Everything is closed; a kubeconfig never written (a scenario threw) is never coming. */
   void finished() {
+    kubeconfig.completeExceptionally(
+        new IllegalStateException("the demo ended before it wrote a kubeconfig"));
     finished.countDown();
   }
 
