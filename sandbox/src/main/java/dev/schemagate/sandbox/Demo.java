@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,6 +72,21 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show the operator's own log lines.")
   boolean verbose;
 
+  @Option(
+      names = "--keep-running",
+      description =
+          "After the scenarios, keep the in-process Kubernetes API, the databases and the operator"
+              + " running until Ctrl-C, and print a kubeconfig for them. Fabric8 clients (get, list,"
+              + " watch) and plain GETs (curl) work with it; kubectl does not: the in-process API"
+              + " server serves neither kubectl's discovery (/api, /apis) nor its HTTP watch.")
+  boolean keepRunning;
+
+  /** Where the narration goes. */
+  PrintStream out = System.out;
+
+  /** Stops a demo started with --keep-running; Ctrl-C calls it through a shutdown hook. */
+  final KeepRunning session = new KeepRunning();
+
   public static void main(String[] args) {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     System.exit(new CommandLine(new Demo()).execute(args));
@@ -78,14 +94,38 @@ public final class Demo implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Logging.configure(LogFormat.text, verbose ? "INFO" : "WARN");
+    String level = verbose ? "INFO" : "WARN";
+    Logging.configure(LogFormat.text, level);
     String yaml = file != null ? Manifest.yamlOf(file) : exampleYaml();
     List<String> scenarios =
         scenario.equals("all")
             ? List.of("install", "half-built", "failed-upgrade")
             : List.of(scenario);
-    boolean ok = run(yaml, scenarios, System.out, verbose ? "INFO" : "WARN");
-    return ok ? 0 : 1;
+    if (!keepRunning) {
+      return run(yaml, scenarios, out, level, null) ? 0 : 1;
+    }
+    Thread ctrlC =
+        new Thread(
+            () -> {
+              session.stop();
+              try {
+                session.awaitFinished(Duration.ofSeconds(30));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "demo-stop");
+    Runtime.getRuntime().addShutdownHook(ctrlC);
+    try {
+      return run(yaml, scenarios, out, level, session) ? 0 : 1;
+    } finally {
+      session.finished();
+      try {
+        Runtime.getRuntime().removeShutdownHook(ctrlC);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is what is running now.
+      }
+    }
   }
 
   /** The objects of examples/prosaas, as one YAML stream: what the demo applies by default. */
@@ -98,14 +138,23 @@ public final class Demo implements Callable<Integer> {
    * ConfigMaps it names, if any); true when each reached the outcome it shows.
    */
   public static boolean run(String yaml, List<String> scenarios, PrintStream out) {
-    return run(yaml, scenarios, out, "WARN");
+    return run(yaml, scenarios, out, "WARN", null);
   }
 
-  static boolean run(String yaml, List<String> scenarios, PrintStream out, String logLevel) {
+  /**
+   * @param keepRunning null, or what keeps everything running after the scenarios until stopped
+   */
+  static boolean run(
+      String yaml,
+      List<String> scenarios,
+      PrintStream out,
+      String logLevel,
+      KeepRunning keepRunning) {
     Timeline timeline = new Timeline(out);
     timeline.section("schemagate demo");
     try (SandboxCluster cluster = SandboxCluster.start();
-        Databases databases = Databases.start()) {
+        Databases databases = Databases.start();
+        RolloutDiagnosticsTap diagnostics = new RolloutDiagnosticsTap(logLevel.equals("INFO"))) {
       KubernetesClient client = cluster.client();
       timeline.step(
           "Kubernetes API (in-process) at %s, CRD appdeployments.schemagate.dev installed",
@@ -113,34 +162,72 @@ public final class Demo implements Callable<Integer> {
       timeline.step(
           "PostgreSQL %s and Redis on localhost (real servers, embedded)",
           databases.postgresVersion());
-      boolean ok = true;
-      for (String name : scenarios) {
-        ok &= scenario(name, yaml, client, databases, timeline, logLevel);
+      // With --keep-running, each scenario's operator and kubelet stay up until the end.
+      List<Runnable> running = new ArrayList<>();
+      try {
+        boolean ok = true;
+        for (String name : scenarios) {
+          ok &=
+              scenario(
+                  new Scenario(name, yaml, timeline, logLevel, diagnostics),
+                  client,
+                  databases,
+                  keepRunning == null ? null : running);
+        }
+        if (keepRunning != null) {
+          keepRunning.serve(cluster, "demo-" + scenarios.get(scenarios.size() - 1), timeline);
+        }
+        return ok;
+      } finally {
+        java.util.Collections.reverse(running);
+        running.forEach(Runnable::run);
       }
-      return ok;
     }
   }
 
-  private static boolean scenario(
+  /** One scenario's name and what it narrates with. */
+  private record Scenario(
       String name,
       String yaml,
-      KubernetesClient client,
-      Databases databases,
       Timeline timeline,
-      String logLevel) {
+      String logLevel,
+      RolloutDiagnosticsTap diagnostics) {}
+
+  /**
+   * Runs a scenario; its operator and kubelet are stopped at the end, or, if {@code running} is
+   * given, left running with what stops them added to it.
+   */
+  private static boolean scenario(
+      Scenario scenario, KubernetesClient client, Databases databases, List<Runnable> running) {
+    String name = scenario.name();
+    String logLevel = scenario.logLevel();
     String namespace = "demo-" + name;
-    Manifest manifest = Manifest.parse(yaml, namespace);
+    Manifest manifest = Manifest.parse(scenario.yaml(), namespace);
     AppDeployment appd = manifest.appDeployment();
     String database = databases.createDatabase();
     prepareNamespace(client, namespace, manifest, databases, database);
     OperatorSettings settings = OperatorSettings.defaults().withNamespaces(List.of(namespace));
     Operator operator = SchemagateOperator.create(client, settings, new LiveDependencyChecks());
-    try (KubeletSimulator kubelet = new KubeletSimulator(client, namespace).start();
-        Narrator narrator =
-            new Narrator(client, namespace, appd.getMetadata().getName(), timeline)) {
+    KubeletSimulator kubelet = new KubeletSimulator(client, namespace).start();
+    Runnable stop =
+        () -> {
+          // A reconcile interrupted by the stop logs a warning with a stack trace: not news here.
+          Logging.configure(LogFormat.text, "ERROR");
+          operator.stop();
+          Logging.configure(LogFormat.text, logLevel);
+          kubelet.close();
+        };
+    try (Narrator narrator =
+        new Narrator(
+            client,
+            namespace,
+            appd.getMetadata().getName(),
+            scenario.timeline(),
+            scenario.diagnostics())) {
       operator.start();
       Scene scene =
-          new Scene(client, appd, kubelet, databases, database, narrator, timeline, logLevel);
+          new Scene(
+              client, appd, kubelet, databases, database, narrator, scenario.timeline(), logLevel);
       return switch (name) {
         case "install" -> install(scene);
         case "half-built" -> halfBuilt(scene);
@@ -150,10 +237,11 @@ public final class Demo implements Callable<Integer> {
                 new CommandLine(new Demo()), "unknown scenario " + name);
       };
     } finally {
-      // A reconcile interrupted by the stop logs a warning with a stack trace: not news here.
-      Logging.configure(LogFormat.text, "ERROR");
-      operator.stop();
-      Logging.configure(LogFormat.text, logLevel);
+      if (running == null) {
+        stop.run();
+      } else {
+        running.add(stop);
+      }
     }
   }
 
@@ -269,11 +357,20 @@ public final class Demo implements Callable<Integer> {
       if (flyway()) {
         kubelet.migrations(this::runFlywayJob);
       } else {
-        kubelet.migrations(job -> databases.migrate(database, sqlResource));
+        kubelet.migrations(
+            job -> {
+              narrator.jobSeen(job);
+              Outcome outcome = databases.migrate(database, sqlResource);
+              if (outcome == Outcome.SUCCEED) {
+                narrator.migrationApplied(job, "the demo's SQL " + sqlResource);
+              }
+              return outcome;
+            });
       }
     }
 
     private Outcome runFlywayJob(Job job) {
+      narrator.jobSeen(job);
       // The command sets up logging for its own process, as a pod would: at the demo's level.
       MigrateJobRunner.Result result = MigrateJobRunner.run(client, job, "--log-level", logLevel);
       result
@@ -281,6 +378,9 @@ public final class Demo implements Callable<Integer> {
           .lines()
           .filter(line -> !line.isBlank())
           .forEach(line -> timeline.step("  %s | %s", job.getMetadata().getName(), line));
+      if (result.outcome() == Outcome.SUCCEED) {
+        narrator.migrationApplied(job, Narrator.appliedVersions(result.output()));
+      }
       return result.outcome();
     }
 

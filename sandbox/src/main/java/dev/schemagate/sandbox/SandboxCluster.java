@@ -6,8 +6,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 
 /**
@@ -42,7 +45,7 @@ public final class SandboxCluster implements AutoCloseable {
           .resource(
               client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
           .create();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot read the CRD " + CRD_RESOURCE, e);
     }
     return new SandboxCluster(server, client);
@@ -54,6 +57,35 @@ public final class SandboxCluster implements AutoCloseable {
 
   public String url() {
     return client.getMasterUrl().toString();
+  }
+
+  /**
+   * Writes a kubeconfig for this API server (plain HTTP on loopback, no credentials: the mock
+   * server checks none) whose context defaults to {@code namespace}.
+   */
+  public Path writeKubeconfig(Path file, String namespace) throws IOException {
+    String kubeconfig =
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: schemagate-demo",
+            "  cluster:",
+            "    server: " + url().replaceAll("/$", ""),
+            "users:",
+            "- name: schemagate-demo",
+            "  user:",
+            "    token: demo",
+            "contexts:",
+            "- name: schemagate-demo",
+            "  context:",
+            "    cluster: schemagate-demo",
+            "    user: schemagate-demo",
+            "    namespace: " + namespace,
+            "current-context: schemagate-demo",
+            "");
+    return Files.writeString(file, kubeconfig);
   }
 
   @Override
