@@ -38,27 +38,21 @@ public record LeaderElection(
     }
   }
 
+  /** Kubernetes' usual timings. */
+  private static final Duration LEASE = Duration.ofSeconds(15);
+
+  private static final Duration RENEW = Duration.ofSeconds(10);
+  private static final Duration RETRY = Duration.ofSeconds(2);
+
   public static LeaderElection disabled() {
-    return new LeaderElection(
-        false,
-        DEFAULT_LEASE_NAME,
-        null,
-        null,
-        Duration.ofSeconds(15),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(2));
+    return new LeaderElection(false, DEFAULT_LEASE_NAME, null, null, LEASE, RENEW, RETRY);
   }
 
-  /** Kubernetes' usual timings (15 s lease, 10 s renew deadline, 2 s retry). */
+  /**
+   * Elect in this namespace, with Kubernetes' usual timings (15 s lease, 10 s renew, 2 s retry).
+   */
   public static LeaderElection in(String leaseNamespace) {
-    return new LeaderElection(
-        true,
-        DEFAULT_LEASE_NAME,
-        leaseNamespace,
-        null,
-        Duration.ofSeconds(15),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(2));
+    return new LeaderElection(true, DEFAULT_LEASE_NAME, leaseNamespace, null, LEASE, RENEW, RETRY);
   }
 
   public LeaderElection withIdentity(String name) {
