@@ -1,5 +1,6 @@
 package dev.schemagate.gate;
 
+import dev.schemagate.schema.RequirementsEncoding;
 import dev.schemagate.schema.SchemaRequirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,7 @@ public record GateSettings(
       }
     }
     try {
-      return SchemaRequirements.fromJson(json);
+      return SchemaRequirements.fromJson(RequirementsEncoding.decode(json.strip()));
     } catch (IllegalArgumentException e) {
       throw new GateConfigException(
           "invalid schema requirements in " + source + ": " + e.getMessage());

@@ -3,6 +3,7 @@ package dev.schemagate.workload;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.schema.RequirementsEncoding;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.secrets.ResolvedEnv;
 import io.fabric8.kubernetes.api.model.Container;
@@ -73,11 +74,20 @@ public final class SchemaGateContainer {
             .endSecretKeyRef()
             .endValueFrom()
             .build());
-    env.add(
-        new EnvVar(
-            REQUIREMENTS_VARIABLE,
-            SchemaRequirements.from(spec.getSchema(), spec.getDatabase()).toJson(),
-            null));
+    String requirements =
+        RequirementsEncoding.encode(
+            SchemaRequirements.from(spec.getSchema(), spec.getDatabase()).toJson());
+    if (requirements.length() > RequirementsEncoding.ENV_LIMIT) {
+      // The pod would never start (the kernel refuses the environment): say so instead.
+      throw new IllegalArgumentException(
+          "spec.schema: the schema gate's requirements take "
+              + requirements.length() / 1024
+              + " KiB even compressed, more than the "
+              + RequirementsEncoding.ENV_LIMIT / 1024
+              + " KiB an environment variable can carry; require fewer objects or set"
+              + " spec.schemaGate.enabled=false");
+    }
+    env.add(new EnvVar(REQUIREMENTS_VARIABLE, requirements, null));
     if (spec.getDiagnostics() != null && spec.getDiagnostics().getEnv() != null) {
       env.add(
           new EnvVar(DIAGNOSTICS_VARIABLE, String.join(",", spec.getDiagnostics().getEnv()), null));

@@ -145,6 +145,30 @@ class CheckSchemaCommandTest {
   }
 
   @Test
+  void largeRequirementsArriveCompressedAndAreCheckedWhole() throws SQLException {
+    createCompleteSchema();
+    StringBuilder tables = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      tables.append("{\"name\":\"reporting_table_").append(i).append("\",\"columns\":[");
+      for (int c = 0; c < 10; c++) {
+        tables.append(c == 0 ? "" : ",").append("\"metric_column_").append(c).append('"');
+      }
+      tables.append("]},");
+    }
+    String json = requirements("117").replace("\"tables\":[", "\"tables\":[" + tables);
+    String encoded = dev.schemagate.schema.RequirementsEncoding.encode(json);
+    assertThat(encoded).startsWith("gzip:").hasSizeLessThan(json.length() / 4);
+    env.put("SCHEMAGATE_SCHEMA_REQUIREMENTS", encoded);
+
+    assertThat(run()).as(out.toString()).isEqualTo(1);
+    assertThat(out.toString())
+        // All 1,000 arrived: the report names the first 20 and counts the rest.
+        .contains("Missing tables: [reporting_table_0, reporting_table_1,")
+        .contains("... 980 more]")
+        .contains("❌ DB schema outdated, run migrate");
+  }
+
+  @Test
   void halfBuiltTableNamesTheMissingColumn() throws SQLException {
     createSchema("id BIGINT PRIMARY KEY, calendar_id BIGINT", true, "117");
 
