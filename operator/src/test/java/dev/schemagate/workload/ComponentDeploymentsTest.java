@@ -1,6 +1,7 @@
 package dev.schemagate.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.InvalidAppDeployments;
@@ -49,6 +50,28 @@ class ComponentDeploymentsTest {
     assertThat(dockerfile)
         .contains("gate-cds-archive.sh /opt/schemagate/schemagate.jar " + archive)
         .contains("schemagate-all.jar /opt/schemagate/schemagate.jar");
+  }
+
+  @Test
+  void requirementsTooLargeForTheGatesEnvironmentAreRefusedNamingTheField() {
+    AppDeployment appd = shop();
+    java.util.Random random = new java.util.Random(7);
+    java.util.List<dev.schemagate.api.TableRequirement> tables = new java.util.ArrayList<>();
+    for (int t = 0; t < 5000; t++) {
+      dev.schemagate.api.TableRequirement table = new dev.schemagate.api.TableRequirement();
+      table.setName("t" + t + "_" + Long.toString(random.nextLong(), 36));
+      java.util.List<String> columns = new java.util.ArrayList<>();
+      for (int c = 0; c < 10; c++) {
+        columns.add("c" + Long.toString(random.nextLong(), 36));
+      }
+      table.setColumns(columns);
+      tables.add(table);
+    }
+    appd.getSpec().getSchema().setTables(tables);
+    assertThatThrownBy(() -> worker(appd))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("spec.schema: the schema gate's requirements take")
+        .hasMessageContaining("spec.schemaGate.enabled=false");
   }
 
   @Test
