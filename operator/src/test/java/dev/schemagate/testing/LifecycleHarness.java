@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.Crd;
+import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
@@ -75,6 +76,13 @@ public final class LifecycleHarness implements AutoCloseable {
 
   public static LifecycleHarness start(
       KubernetesMockServer server, KubernetesClient client, OperatorSettings settings) {
+    LifecycleHarness harness = prepare(client, settings);
+    harness.startOperator();
+    return harness;
+  }
+
+  /** The world without an operator: the test starts one when and how it wants. */
+  public static LifecycleHarness prepare(KubernetesClient client, OperatorSettings settings) {
     installCrd(client);
     LifecycleHarness harness = new LifecycleHarness(client, settings);
     harness.createDatabase();
@@ -88,7 +96,6 @@ public final class LifecycleHarness implements AutoCloseable {
                 .build())
         .create();
     harness.putSecret("app-db", "url", harness.databaseUrl());
-    harness.startOperator();
     return harness;
   }
 
@@ -154,7 +161,15 @@ public final class LifecycleHarness implements AutoCloseable {
   }
 
   public void startOperator() {
-    operator = SchemagateOperator.create(client, settings, new LiveDependencyChecks());
+    startOperator(client, new LiveDependencyChecks());
+  }
+
+  /**
+   * Starts the operator on a client of its own (which a test can cut off, as a killed process is)
+   * and with the given checks (which a test can wrap to inject a fault mid-verification).
+   */
+  public void startOperator(KubernetesClient operatorClient, DependencyChecks checks) {
+    operator = SchemagateOperator.create(operatorClient, settings, checks);
     operator.start();
   }
 
