@@ -35,7 +35,7 @@ import java.util.Objects;
  * Job of R failed                            -> record Failed + log tail, Stalled; hold components
  * Job of R running                           -> Migrating; hold components
  * no Job, recorded Failed, same retry token  -> stay Failed (the Job was cleaned up)
- * no Job, recorded Running                   -> Failed: JobDeleted (never re-run silently)
+ * no Job, recorded Pending/Running (created) -> Failed: JobDeleted (never re-run silently)
  * no Job, StopTheWorld, components running   -> scale all to 0, wait for their pods to go
  * no Job                                     -> create the Job of R
  * checks: schema missing objects             -> Failed, Stalled; hold components
@@ -149,7 +149,7 @@ public final class LifecyclePlanner {
             "the Job is gone; set annotation " + RETRY_ANNOTATION + " to a new value to retry");
         return false;
       }
-      if (migration.getState() == MigrationState.Running && sameAttempt) {
+      if (jobWasCreated(migration) && sameAttempt) {
         migration.setState(MigrationState.Failed);
         migration.setReason("JobDeleted");
         migration.setMessage(
@@ -198,6 +198,15 @@ public final class LifecyclePlanner {
           "Job " + migration.getJobName() + " created");
       progressing("Migrating", "migration Job created");
       return false;
+    }
+
+    /**
+     * Status says this attempt's Job was created (Pending once the create went through, Running
+     * once it was seen): if it is gone now, it was deleted, also when no reconcile saw it run.
+     */
+    private boolean jobWasCreated(MigrationStatus migration) {
+      return migration.getState() == MigrationState.Running
+          || (migration.getState() == MigrationState.Pending && migration.getStartedAt() != null);
     }
 
     private boolean followJob(JobView job, MigrationStatus migration) {

@@ -247,6 +247,15 @@ class LifecyclePlannerTest {
   }
 
   @Test
+  void jobDeletedBeforeAnyReconcileSawItRunIsReportedNotReRun() {
+    World world = new World();
+    after(world, plan(world));
+    Plan plan = plan(world);
+    assertThat(plan.actions()).noneMatch(a -> a instanceof CreateJob);
+    assertThat(plan.status().getMigration().getReason()).isEqualTo("JobDeleted");
+  }
+
+  @Test
   void missingSchemaStallsAndHoldsComponents() {
     World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
     SchemaStatus missing = new SchemaStatus();
