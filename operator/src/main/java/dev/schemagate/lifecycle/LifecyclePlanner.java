@@ -27,7 +27,7 @@ import java.util.Objects;
  * every row of the decision table is a unit test.
  *
  * <pre>
- * config problem (missing Secret/key)        -> Failed, Stalled; touch nothing
+ * config problem (missing Secret/key)        -> Failed, Stalled; touch nothing; look again 5 s..1 min
  * suspend                                    -> Suspended; touch nothing
  * migration of R recorded Succeeded          -> verify (checks), then roll out
  * Job of R succeeded                         -> record Succeeded, verify, roll out
@@ -92,7 +92,9 @@ public final class LifecyclePlanner {
       status.setRevision(o.revision());
       if (o.configProblem() != null) {
         stalled("InvalidConfig", o.configProblem());
-        requeue = CONFIG_RECHECK;
+        // Secrets are read by name, not watched: look again soon (a Secret applied right after
+        // the AppDeployment), then less often.
+        requeue = backoff(Conditions.STALLED, CONFIG_RECHECK);
         return finish();
       }
       if (Boolean.TRUE.equals(spec.getSuspend())) {
@@ -381,15 +383,15 @@ public final class LifecyclePlanner {
       if (result.transientFailure()) {
         status.setPhase(Phase.Verifying);
         progressing(result.reason(), result.message());
-        requeue = backoff(conditionType);
+        requeue = backoff(conditionType, MAX_BACKOFF);
       } else {
         stalled(result.reason(), result.message());
       }
       return false;
     }
 
-    /** Doubles with the time the condition has been failing: 5 s, then up to 5 min, forever. */
-    private Duration backoff(String conditionType) {
+    /** Doubles with the time the condition has been failing: 5 s, then up to max, forever. */
+    private Duration backoff(String conditionType, Duration max) {
       Condition failing = Conditions.find(status.getConditions(), conditionType);
       Duration failingFor = Duration.ZERO;
       if (failing != null && failing.getLastTransitionTime() != null) {
@@ -399,7 +401,7 @@ public final class LifecyclePlanner {
       if (next.compareTo(MIN_BACKOFF) < 0) {
         return MIN_BACKOFF;
       }
-      return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
+      return next.compareTo(max) > 0 ? max : next;
     }
 
     // ---- components ----
