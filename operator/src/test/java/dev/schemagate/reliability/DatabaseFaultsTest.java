@@ -11,15 +11,6 @@ import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
 import dev.schemagate.testing.LifecycleHarness;
-import dev.schemagate.testing.TestPostgres;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -58,21 +49,12 @@ class DatabaseFaultsTest {
   }
 
   @Test
-  void aDatabaseRestartingDuringVerificationIsUnreachableThenVerified() throws Exception {
-    Path data = Files.createTempDirectory("schemagate-restarting-pg");
-    int port = freePort();
-    EmbeddedPostgres[] pg = {restartable(data, port)};
-    try {
-      String url =
-          "postgresql://postgres:"
-              + LifecycleHarness.DB_PASSWORD
-              + "@localhost:"
-              + port
-              + "/postgres";
-      rig.world.putSecret("app-db", "url", url);
+  void aDatabaseRestartingDuringVerificationIsUnreachableThenVerified() {
+    try (RestartablePostgres pg = RestartablePostgres.start()) {
+      rig.world.putSecret("app-db", "url", pg.url("postgres", LifecycleHarness.DB_PASSWORD));
       rig.world.kubelet.migrations(
           job -> {
-            exec(pg[0], FULL_SCHEMA);
+            pg.exec(FULL_SCHEMA);
             rig.audit.built(job);
             return Outcome.SUCCEED;
           });
@@ -84,9 +66,9 @@ class DatabaseFaultsTest {
             if (checks.getAndIncrement() > 0) {
               return live.run(resource, secrets);
             }
-            close(pg[0]);
+            pg.down();
             Checks result = live.run(resource, secrets);
-            pg[0] = restartable(data, port);
+            pg.up();
             return result;
           };
       rig.startOperator(restarting);
@@ -104,8 +86,6 @@ class DatabaseFaultsTest {
       assertThat(ready.getStatus().getSchema().getVerified()).isTrue();
       assertThat(rig.jobsCreated()).hasSize(1);
       assertThat(rig.audit.violations()).isEmpty();
-    } finally {
-      close(pg[0]);
     }
   }
 
@@ -173,41 +153,5 @@ class DatabaseFaultsTest {
     rig.world.sql("GRANT SELECT ON pg_catalog.pg_class TO PUBLIC");
     Awaits.phase(rig.world, "shop", Phase.Ready);
     assertThat(rig.jobsCreated()).hasSize(1);
-  }
-
-  private static EmbeddedPostgres restartable(Path data, int port) {
-    try {
-      return EmbeddedPostgres.builder()
-          .setDataDirectory(data)
-          .setCleanDataDirectory(false)
-          .setPort(port)
-          .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
-          .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
-          .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void close(EmbeddedPostgres pg) {
-    try {
-      pg.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void exec(EmbeddedPostgres pg, String sql) {
-    try (Connection c = TestPostgres.admin(pg)) {
-      TestPostgres.exec(c, sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -173,6 +173,17 @@ public final class LifecycleHarness implements AutoCloseable {
     operator.start();
   }
 
+  /** Runs an operator the test built itself, e.g. with a faster retry schedule. */
+  public void startOperator(Operator prepared) {
+    operator = prepared;
+    operator.start();
+  }
+
+  /** The settings the operator of this world runs with (watching its namespace only). */
+  public OperatorSettings settings() {
+    return settings;
+  }
+
   public void stopOperator() {
     if (operator != null) {
       operator.stop();
