@@ -99,20 +99,35 @@ class HostileSpecsTest {
   }
 
   @Test
-  void thirtyTwoComponentsAndAThousandEnvEntriesWithUnicodeRollOut() {
+  void thirtyTwoComponentsWithUnicodeArgumentsRollOut() {
+    apply(
+        a -> {
+          List<ComponentSpec> components = new ArrayList<>();
+          for (int i = 0; i < 32; i++) {
+            ComponentSpec c = new ComponentSpec();
+            c.setName("c" + i);
+            c.setReplicas(1);
+            c.setArgs(List.of("--greeting", UNICODE));
+            components.add(c);
+          }
+          a.getSpec().setComponents(components);
+          a.getSpec().getRollout().setStopDuringMigration(null);
+        });
+
+    AppDeployment ready = Awaits.phase(rig.world, "shop", Phase.Ready);
+    assertThat(ready.getStatus().getReady()).isEqualTo("32/32");
+    assertThat(ready.getStatus().getComponents()).hasSize(32);
+    Container app =
+        rig.world.deployment("shop-c31").getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(app.getArgs()).containsExactly("--greeting", UNICODE);
+    assertThat(rig.jobsCreated()).hasSize(1);
+  }
+
+  @Test
+  void aThousandEnvEntriesWithUnicodeReachTheJobAndEveryComponent() {
     AppDeployment applied =
         apply(
             a -> {
-              List<ComponentSpec> components = new ArrayList<>();
-              for (int i = 0; i < 32; i++) {
-                ComponentSpec c = new ComponentSpec();
-                c.setName("c" + i);
-                c.setReplicas(1);
-                c.setArgs(List.of("--greeting", UNICODE));
-                components.add(c);
-              }
-              a.getSpec().setComponents(components);
-              a.getSpec().getRollout().setStopDuringMigration(null);
               List<EnvVar> env = new ArrayList<>(a.getSpec().getEnv());
               for (int i = env.size(); i < 1000; i++) {
                 env.add(new EnvVarBuilder().withName("VAR_" + i).withValue(UNICODE + i).build());
@@ -121,15 +136,15 @@ class HostileSpecsTest {
             });
     assertThat(applied.getSpec().getEnv()).hasSize(1000);
 
-    AppDeployment ready = Awaits.phase(rig.world, "shop", Phase.Ready);
-    assertThat(ready.getStatus().getReady()).isEqualTo("32/32");
+    Awaits.phase(rig.world, "shop", Phase.Ready);
     Container migrate =
         rig.world.jobs().get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(migrate.getEnv()).hasSize(1000).contains(new EnvVar("VAR_999", UNICODE + 999, null));
-    Container app =
-        rig.world.deployment("shop-c31").getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(app.getArgs()).containsExactly("--greeting", UNICODE);
-    assertThat(app.getEnv()).contains(new EnvVar("VAR_500", UNICODE + 500, null));
+    for (String deployment : List.of("shop-api", "shop-worker")) {
+      Container app =
+          rig.world.deployment(deployment).getSpec().getTemplate().getSpec().getContainers().get(0);
+      assertThat(app.getEnv()).contains(new EnvVar("VAR_500", UNICODE + 500, null));
+    }
     assertThat(rig.jobsCreated()).hasSize(1);
   }
 

@@ -107,8 +107,9 @@ class LongOutageTest {
         Integer.MAX_VALUE);
     rig.world.apply(APP);
 
-    // Each write is tried four times by the client; 60 refusals are well past 5 reconciles.
-    await().atMost(Duration.ofSeconds(60)).until(() -> api.injected() >= 60);
+    // Each write is tried four times by the client: 40 refusals are ten failed reconciles, twice
+    // JOSDK's default budget of five.
+    await().atMost(Duration.ofSeconds(60)).until(() -> api.injected() >= 40);
     assertThat(rig.world.jobs()).isEmpty();
     api.clearFaults();
 
