@@ -14,10 +14,6 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.function.Predicate;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,31 +22,7 @@ import org.junit.jupiter.api.Test;
  * an install and an upgrade end Ready with exactly one Job per revision and nothing of the status
  * lost (both revisions in the history, each condition once).
  */
-class ApiServerFaultsTest {
-
-  static FaultyApiServer api;
-  Rig rig;
-
-  @BeforeAll
-  static void server() {
-    api = new FaultyApiServer();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    api.close();
-  }
-
-  @BeforeEach
-  void start() {
-    rig = Rig.start(api);
-  }
-
-  @AfterEach
-  void stop() {
-    api.clearFaults();
-    rig.close();
-  }
+class ApiServerFaultsTest extends RigScenarios {
 
   private Predicate<RecordedRequest> fromTheOperator() {
     String agent = rig.agent();

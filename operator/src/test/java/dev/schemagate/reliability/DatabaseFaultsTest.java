@@ -10,12 +10,7 @@ import dev.schemagate.lifecycle.Checks;
 import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
-import dev.schemagate.testing.LifecycleHarness;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,41 +18,17 @@ import org.junit.jupiter.api.Test;
  * but under another schema name than the spec's; the user may not read the catalog. Each ends in
  * its own clear reason, and the ones that heal by themselves are retried until they do.
  */
-class DatabaseFaultsTest {
+class DatabaseFaultsTest extends RigScenarios {
 
-  static FaultyApiServer api;
-  Rig rig;
-
-  @BeforeAll
-  static void server() {
-    api = new FaultyApiServer();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    api.close();
-  }
-
-  @BeforeEach
-  void start() {
-    rig = Rig.start(api, Rig.defaults(), false);
-  }
-
-  @AfterEach
-  void stop() {
-    rig.close();
+  @Override
+  Rig startRig(FaultyApiServer server) {
+    return Rig.start(server, Rig.defaults(), false);
   }
 
   @Test
   void aDatabaseRestartingDuringVerificationIsUnreachableThenVerified() {
     try (RestartablePostgres pg = RestartablePostgres.start()) {
-      rig.world.putSecret("app-db", "url", pg.url("postgres", LifecycleHarness.DB_PASSWORD));
-      rig.world.kubelet.migrations(
-          job -> {
-            pg.exec(FULL_SCHEMA);
-            rig.audit.built(job);
-            return Outcome.SUCCEED;
-          });
+      rig.databaseOn(pg, () -> {});
       AtomicInteger checks = new AtomicInteger();
       DependencyChecks live = new LiveDependencyChecks();
       // The first verification finds the server going down; it is back when the check returns.

@@ -12,10 +12,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,30 +20,7 @@ import org.junit.jupiter.api.Test;
  * removes it: the mock API server has none, so the test removes what the owner references name, as
  * the collector would), and the operator creates nothing for it afterwards.
  */
-class DeletionTest {
-
-  static FaultyApiServer api;
-  Rig rig;
-
-  @BeforeAll
-  static void server() {
-    api = new FaultyApiServer();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    api.close();
-  }
-
-  @BeforeEach
-  void start() {
-    rig = Rig.start(api);
-  }
-
-  @AfterEach
-  void stop() {
-    rig.close();
-  }
+class DeletionTest extends RigScenarios {
 
   @Test
   void deletedMidMigrationItGoesAwayAndLeavesNothingOwnedBehind() {

@@ -18,10 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,33 +26,10 @@ import org.junit.jupiter.api.Test;
  * quoting or carry SQL. Each ends in a clear status, never a crash loop, never SQL built from
  * input.
  */
-class HostileSpecsTest {
+class HostileSpecsTest extends RigScenarios {
 
   private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
   private static final String UNICODE = "Grüße, 世界 🚀 ‮ rtl, ﬁ ligature, ̈ combining";
-
-  static FaultyApiServer api;
-  Rig rig;
-
-  @BeforeAll
-  static void server() {
-    api = new FaultyApiServer();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    api.close();
-  }
-
-  @BeforeEach
-  void start() {
-    rig = Rig.start(api);
-  }
-
-  @AfterEach
-  void stop() {
-    rig.close();
-  }
 
   private AppDeployment apply(Consumer<AppDeployment> change) {
     AppDeployment appd =

@@ -1,7 +1,6 @@
 package dev.schemagate.reliability;
 
 import static dev.schemagate.testing.ShopApp.APP;
-import static dev.schemagate.testing.ShopApp.FULL_SCHEMA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,16 +10,10 @@ import dev.schemagate.lifecycle.AppDeploymentReconciler;
 import dev.schemagate.lifecycle.Checks;
 import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
-import dev.schemagate.testing.LifecycleHarness;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,43 +21,17 @@ import org.junit.jupiter.api.Test;
  * nothing else happens in the cluster. The operator must notice on its own: every wait is a
  * scheduled reconcile, never a wait for an unrelated event.
  */
-class LongOutageTest {
+class LongOutageTest extends RigScenarios {
 
-  static FaultyApiServer api;
-  Rig rig;
-
-  @BeforeAll
-  static void server() {
-    api = new FaultyApiServer();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    api.close();
-  }
-
-  @BeforeEach
-  void start() {
-    rig = Rig.start(api, Rig.defaults(), false);
-  }
-
-  @AfterEach
-  void stop() {
-    api.clearFaults();
-    rig.close();
+  @Override
+  Rig startRig(FaultyApiServer server) {
+    return Rig.start(server, Rig.defaults(), false);
   }
 
   @Test
   void aDatabaseDownThroughSeveralRetriesIsVerifiedOnceItIsBack() {
     try (RestartablePostgres pg = RestartablePostgres.start()) {
-      rig.world.putSecret("app-db", "url", pg.url("postgres", LifecycleHarness.DB_PASSWORD));
-      rig.world.kubelet.migrations(
-          job -> {
-            pg.exec(FULL_SCHEMA);
-            rig.audit.built(job);
-            pg.down(); // the database goes away right after the migration
-            return Outcome.SUCCEED;
-          });
+      rig.databaseOn(pg, pg::down); // the database goes away right after the migration
       AtomicInteger checks = new AtomicInteger();
       DependencyChecks live = new LiveDependencyChecks();
       DependencyChecks counted =

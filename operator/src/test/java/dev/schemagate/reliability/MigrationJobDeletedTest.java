@@ -12,10 +12,6 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,30 +19,7 @@ import org.junit.jupiter.api.Test;
  * it finished is reported ({@code JobDeleted}), never re-run on its own; the retry annotation runs
  * it again. A Job cleaned up after it succeeded is not run again either.
  */
-class MigrationJobDeletedTest {
-
-  static FaultyApiServer api;
-  Rig rig;
-
-  @BeforeAll
-  static void server() {
-    api = new FaultyApiServer();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    api.close();
-  }
-
-  @BeforeEach
-  void start() {
-    rig = Rig.start(api);
-  }
-
-  @AfterEach
-  void stop() {
-    rig.close();
-  }
+class MigrationJobDeletedTest extends RigScenarios {
 
   @Test
   void aJobDeletedWhileRunningIsReportedAndRunsAgainOnlyOnRetry() {
@@ -95,7 +68,7 @@ class MigrationJobDeletedTest {
 
     AppDeployment failed = Awaits.phase(rig.world, "shop", Phase.Failed);
     assertDeletedIsReported(failed, jobName);
-    assertThat(image("shop-api")).isEqualTo("shop:1");
+    assertThat(rig.world.image("shop-api")).isEqualTo("shop:1");
     assertThat(Awaits.replicas(rig.world, "shop-api")).isEqualTo(2);
     assertThat(rig.audit.violations()).isEmpty();
   }
@@ -175,16 +148,5 @@ class MigrationJobDeletedTest {
             () ->
                 rig.world.jobs().stream()
                     .noneMatch(j -> j.getMetadata().getName().equals(jobName)));
-  }
-
-  private String image(String deployment) {
-    return rig.world
-        .deployment(deployment)
-        .getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .getImage();
   }
 }

@@ -12,10 +12,6 @@ import dev.schemagate.testing.KubeletSimulator.Outcome;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * process converges to the same end state with exactly one Job per revision, and no Deployment
  * write ever gives replicas to a revision whose schema was not built.
  */
-class OperatorRestartTest {
+class OperatorRestartTest extends RigScenarios {
 
   /** Where in an upgrade from shop:1 to shop:2 the operator dies. */
   enum KillPoint {
@@ -39,29 +35,6 @@ class OperatorRestartTest {
     AFTER_VERIFY_BEFORE_ROLLOUT,
     /** One component was rolled to the new revision, the other not yet. */
     MID_ROLLOUT
-  }
-
-  static FaultyApiServer api;
-  Rig rig;
-
-  @BeforeAll
-  static void server() {
-    api = new FaultyApiServer();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    api.close();
-  }
-
-  @BeforeEach
-  void start() {
-    rig = Rig.start(api);
-  }
-
-  @AfterEach
-  void stop() {
-    rig.close();
   }
 
   @ParameterizedTest
@@ -154,16 +127,7 @@ class OperatorRestartTest {
         .containsExactlyInAnyOrder("shop-migrate-" + r1, "shop-migrate-" + r2);
     assertThat(rig.jobsCreated()).as("Job creations accepted by the API server").hasSize(2);
     for (String deployment : List.of("shop-api", "shop-worker")) {
-      assertThat(
-              rig.world
-                  .deployment(deployment)
-                  .getSpec()
-                  .getTemplate()
-                  .getSpec()
-                  .getContainers()
-                  .get(0)
-                  .getImage())
-          .isEqualTo("shop:2");
+      assertThat(rig.world.image(deployment)).isEqualTo("shop:2");
     }
     assertThat(Awaits.replicas(rig.world, "shop-api")).isEqualTo(2);
     assertThat(Awaits.replicas(rig.world, "shop-worker")).isEqualTo(1);

@@ -61,6 +61,21 @@ final class Rig implements AutoCloseable {
     return Outcome.SUCCEED;
   }
 
+  /**
+   * The application's database is {@code pg}'s: its Secret points there and each migration builds
+   * the schema there, then runs {@code afterMigration}.
+   */
+  void databaseOn(RestartablePostgres pg, Runnable afterMigration) {
+    world.putSecret("app-db", "url", pg.url("postgres", LifecycleHarness.DB_PASSWORD));
+    world.kubelet.migrations(
+        job -> {
+          pg.exec(ShopApp.FULL_SCHEMA);
+          audit.built(job);
+          afterMigration.run();
+          return Outcome.SUCCEED;
+        });
+  }
+
   /** Builds the schema of every Job there is, then lets the held ones succeed. */
   void releaseHeldJobs() {
     world.jobs().forEach(this::buildSchema);

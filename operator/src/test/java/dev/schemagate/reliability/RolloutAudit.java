@@ -12,10 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Watches every Deployment write as the API server receives it and remembers each one that would
- * run a revision whose schema was not really built: a write with replicas above zero whose pod
- * template carries (annotation {@code schemagate.dev/revision}) a revision no migration completed.
- * A test's migration calls {@link #built} once it has really built the schema of a Job's revision.
+ * Watches every Deployment write as the API server receives it and remembers each one whose pod
+ * template carries (annotation {@code schemagate.dev/revision}) a revision no migration completed:
+ * with replicas above zero it would run it; an update at zero could be scaled into running it. Only
+ * the creation at zero replicas of a first install carries the revision being migrated. A test's
+ * migration calls {@link #built} once it has really built the schema of a Job's revision.
  */
 final class RolloutAudit {
 
@@ -55,14 +56,18 @@ final class RolloutAudit {
     }
     Deployment deployment = JSON.unmarshal(FaultyApiServer.body(request), Deployment.class);
     Integer replicas = deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
-    if (replicas == null || replicas == 0) {
-      return;
-    }
     Map<String, String> annotations =
         deployment.getSpec().getTemplate().getMetadata().getAnnotations();
     String revision = annotations == null ? null : annotations.get(Labels.REVISION);
-    scaledUp.add(revision);
-    if (!built.contains(revision)) {
+    boolean running = replicas == null || replicas > 0;
+    if (running) {
+      scaledUp.add(revision);
+    }
+    // A first install creates the Deployments at 0 replicas with the revision being migrated
+    // (documented); anything else carrying an unbuilt revision would run it, or could be scaled
+    // into running it.
+    boolean createdIdle = request.getMethod().equalsIgnoreCase("POST") && !running;
+    if (!createdIdle && !built.contains(revision)) {
       violations.add(
           request.getMethod()
               + " "

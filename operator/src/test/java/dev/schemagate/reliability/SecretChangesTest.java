@@ -9,10 +9,6 @@ import dev.schemagate.api.Phase;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,39 +16,13 @@ import org.junit.jupiter.api.Test;
  * (noticed without a restart), or is rotated (verification uses the new value). Each reason names
  * the field; no value ever reaches status or an Event.
  */
-class SecretChangesTest {
+class SecretChangesTest extends RigScenarios {
 
   private static final String CANARY = "S3CRETq-rotated";
 
-  static FaultyApiServer api;
-  Rig rig;
-
-  @BeforeAll
-  static void server() {
-    api = new FaultyApiServer();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    api.close();
-  }
-
-  @BeforeEach
-  void start() {
-    rig = Rig.start(api);
-  }
-
-  @AfterEach
-  void stop() {
-    rig.close();
-  }
-
   @Test
   void aSecretCreatedAfterTheAppDeploymentIsNoticedWithoutARestart() {
-    rig.world.apply(
-        APP.replace(
-            "{name: app-db, key: url}, timeoutSeconds",
-            "{name: late-db, key: url}, timeoutSeconds"));
+    applyWithDatabaseRef("late-db", "url");
 
     AppDeployment stalled = Awaits.reason(rig.world, "shop", "Stalled", "InvalidConfig");
     assertThat(Awaits.messageOf(stalled, "Stalled"))
@@ -70,12 +40,16 @@ class SecretChangesTest {
     assertThat(rig.jobsCreated()).hasSize(1);
   }
 
-  @Test
-  void aMissingKeyIsNamed() {
+  private void applyWithDatabaseRef(String secret, String key) {
     rig.world.apply(
         APP.replace(
             "{name: app-db, key: url}, timeoutSeconds",
-            "{name: app-db, key: uri}, timeoutSeconds"));
+            "{name: " + secret + ", key: " + key + "}, timeoutSeconds"));
+  }
+
+  @Test
+  void aMissingKeyIsNamed() {
+    applyWithDatabaseRef("app-db", "uri");
 
     AppDeployment stalled = Awaits.reason(rig.world, "shop", "Stalled", "InvalidConfig");
     assertThat(Awaits.messageOf(stalled, "Stalled"))

@@ -220,6 +220,17 @@ public final class LifecycleHarness implements AutoCloseable {
     return client.apps().deployments().inNamespace(namespace).withName(name).get();
   }
 
+  /** The image of a Deployment's first container. */
+  public String image(String deployment) {
+    return deployment(deployment)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
+  }
+
   public List<Pod> pods(Map<String, String> labels) {
     return client.pods().inNamespace(namespace).withLabels(labels).list().getItems();
   }
