@@ -51,7 +51,7 @@ class DeletionTest extends RigScenarios {
     rig.releaseHeldJobs();
 
     await()
-        .during(Duration.ofSeconds(2))
+        .during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(5))
         .until(() -> owned().isEmpty() && rig.jobsCreated().size() == created);
   }

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 8, case 8: a hundred AppDeployments in ten namespaces, reconciled by one operator at once,
@@ -136,6 +137,12 @@ class ManyAppsTest {
             .pollInterval(Duration.ofMillis(500))
             .until(() -> healthyReady(client) == NAMESPACES * APPS_PER_NAMESPACE);
         Duration took = Duration.between(started, Instant.now());
+        LoggerFactory.getLogger(ManyAppsTest.class)
+            .info(
+                "{} apps in {} namespaces Ready in {} ms",
+                NAMESPACES * APPS_PER_NAMESPACE,
+                NAMESPACES,
+                took.toMillis());
 
         AppDeployment waiting = get(client, "many-0", "silent");
         assertThat(waiting.getStatus().getPhase())

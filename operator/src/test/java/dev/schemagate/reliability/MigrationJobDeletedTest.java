@@ -142,7 +142,7 @@ class MigrationJobDeletedTest extends RigScenarios {
             });
     // Not re-run on its own: no Job of this revision comes back while nobody asks.
     await()
-        .during(Duration.ofSeconds(2))
+        .during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(5))
         .until(
             () ->
