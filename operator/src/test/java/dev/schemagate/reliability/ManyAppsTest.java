@@ -40,7 +40,7 @@ class ManyAppsTest {
 
   private static final int NAMESPACES = 10;
   private static final int APPS_PER_NAMESPACE = 10;
-  private static final int SILENT_DB_TIMEOUT_SECONDS = 60;
+  private static final int SILENT_DB_TIMEOUT_SECONDS = 120;
 
   @Test
   void aHundredAppsConvergeIndependentlyOfTheFailingOnes() throws Exception {

@@ -84,8 +84,14 @@ final class RestartablePostgres implements AutoCloseable {
     }
   }
 
+  /** Stops the server and removes its data directory. */
   @Override
   public void close() {
     down();
+    try (var files = Files.walk(data)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
