@@ -26,6 +26,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,6 +49,9 @@ import org.slf4j.LoggerFactory;
     name = AppDeploymentReconciler.NAME,
     generationAwareEventProcessing = false,
     informer = @Informer(onUpdateFilter = SpecOrRetryChanged.class))
+// A reconcile that fails (the API server erring, say) is retried for as long as it fails, every
+// 5 minutes at most: with JOSDK's default 5 attempts it waited for an unrelated event after 30 s.
+@GradualRetry(maxAttempts = -1, maxInterval = 300_000)
 public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
 
   public static final String NAME = "appdeployment";

@@ -27,7 +27,7 @@ import java.util.Objects;
  * every row of the decision table is a unit test.
  *
  * <pre>
- * config problem (missing Secret/key)        -> Failed, Stalled; touch nothing
+ * config problem (missing Secret/key)        -> Failed, Stalled; touch nothing; look again 5 s..1 min
  * suspend                                    -> Suspended; touch nothing
  * migration of R recorded Succeeded          -> verify (checks), then roll out
  * Job of R succeeded                         -> record Succeeded, verify, roll out
@@ -35,7 +35,7 @@ import java.util.Objects;
  * Job of R failed                            -> record Failed + log tail, Stalled; hold components
  * Job of R running                           -> Migrating; hold components
  * no Job, recorded Failed, same retry token  -> stay Failed (the Job was cleaned up)
- * no Job, recorded Running                   -> Failed: JobDeleted (never re-run silently)
+ * no Job, recorded Pending/Running (created) -> Failed: JobDeleted (never re-run silently)
  * no Job, StopTheWorld, components running   -> scale all to 0, wait for their pods to go
  * no Job                                     -> create the Job of R
  * checks: schema missing objects             -> Failed, Stalled; hold components
@@ -92,7 +92,9 @@ public final class LifecyclePlanner {
       status.setRevision(o.revision());
       if (o.configProblem() != null) {
         stalled("InvalidConfig", o.configProblem());
-        requeue = CONFIG_RECHECK;
+        // Secrets are read by name, not watched: look again soon (a Secret applied right after
+        // the AppDeployment), then less often.
+        requeue = backoff(Conditions.STALLED, CONFIG_RECHECK);
         return finish();
       }
       if (Boolean.TRUE.equals(spec.getSuspend())) {
@@ -149,7 +151,7 @@ public final class LifecyclePlanner {
             "the Job is gone; set annotation " + RETRY_ANNOTATION + " to a new value to retry");
         return false;
       }
-      if (migration.getState() == MigrationState.Running && sameAttempt) {
+      if (jobWasCreated(migration) && sameAttempt) {
         migration.setState(MigrationState.Failed);
         migration.setReason("JobDeleted");
         migration.setMessage(
@@ -198,6 +200,15 @@ public final class LifecyclePlanner {
           "Job " + migration.getJobName() + " created");
       progressing("Migrating", "migration Job created");
       return false;
+    }
+
+    /**
+     * Status says this attempt's Job was created (Pending once the create went through, Running
+     * once it was seen): if it is gone now, it was deleted, also when no reconcile saw it run.
+     */
+    private boolean jobWasCreated(MigrationStatus migration) {
+      return migration.getState() == MigrationState.Running
+          || (migration.getState() == MigrationState.Pending && migration.getStartedAt() != null);
     }
 
     private boolean followJob(JobView job, MigrationStatus migration) {
@@ -372,15 +383,15 @@ public final class LifecyclePlanner {
       if (result.transientFailure()) {
         status.setPhase(Phase.Verifying);
         progressing(result.reason(), result.message());
-        requeue = backoff(conditionType);
+        requeue = backoff(conditionType, MAX_BACKOFF);
       } else {
         stalled(result.reason(), result.message());
       }
       return false;
     }
 
-    /** Doubles with the time the condition has been failing: 5 s, then up to 5 min, forever. */
-    private Duration backoff(String conditionType) {
+    /** Doubles with the time the condition has been failing: 5 s, then up to max, forever. */
+    private Duration backoff(String conditionType, Duration max) {
       Condition failing = Conditions.find(status.getConditions(), conditionType);
       Duration failingFor = Duration.ZERO;
       if (failing != null && failing.getLastTransitionTime() != null) {
@@ -390,7 +401,7 @@ public final class LifecyclePlanner {
       if (next.compareTo(MIN_BACKOFF) < 0) {
         return MIN_BACKOFF;
       }
-      return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
+      return next.compareTo(max) > 0 ? max : next;
     }
 
     // ---- components ----

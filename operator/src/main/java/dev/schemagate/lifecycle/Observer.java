@@ -5,6 +5,8 @@ import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.MigrationStatus;
 import dev.schemagate.migration.JobStates;
+import dev.schemagate.schema.InvalidRequirementsException;
+import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.secrets.Resolution;
 import dev.schemagate.secrets.SecretResolver;
 import dev.schemagate.workload.Labels;
@@ -25,8 +27,9 @@ import java.util.Objects;
 /**
  * Builds {@link Observed} from the informer caches. Two reads go to the API server: the Flyway
  * ConfigMap (its content is part of the revision) and the referenced Secrets (are they there, do
- * they hold the key), plus one GET of the migration Job when the cache has not seen a Job that
- * status says was created, so a stale cache is never taken for a deleted Job.
+ * they hold the key; schema requirements PostgreSQL cannot hold are a config problem too), plus one
+ * GET of the migration Job when the cache has not seen a Job that status says was created, so a
+ * stale cache is never taken for a deleted Job.
  */
 final class Observer {
 
@@ -59,6 +62,12 @@ final class Observer {
       problems.add(database.reason());
     }
     secrets.redisUrl(spec).filter(r -> !r.isFound()).ifPresent(r -> problems.add(r.reason()));
+    try {
+      // The gate's init container and the verification need them; found wanting, nothing runs.
+      SchemaRequirements.from(spec.getSchema(), spec.getDatabase());
+    } catch (InvalidRequirementsException e) {
+      problems.add(e.getMessage());
+    }
 
     String revision = Revision.of(spec, flywayFiles);
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));

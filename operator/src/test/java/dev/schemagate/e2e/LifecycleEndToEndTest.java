@@ -5,10 +5,6 @@ import static dev.schemagate.testing.ShopApp.FULL_SCHEMA;
 import static dev.schemagate.testing.ShopApp.HALF_BUILT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
@@ -22,14 +18,13 @@ import dev.schemagate.runtime.Leadership;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
 import dev.schemagate.testing.LifecycleHarness;
+import dev.schemagate.testing.LogCapture;
 import dev.schemagate.testing.OperatorRequests;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +33,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
 /**
@@ -54,23 +48,11 @@ class LifecycleEndToEndTest {
   LifecycleHarness world;
 
   /** Every log line of every scenario, written through the shipped masking converters. */
-  static final ByteArrayOutputStream LOGS = new ByteArrayOutputStream();
-
-  static OutputStreamAppender<ILoggingEvent> appender;
+  static final LogCapture LOGS = new LogCapture();
 
   @BeforeAll
   static void captureEveryLogLine() {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern("%logger - %maskedMsg%n%maskedEx");
-    encoder.start();
-    appender = new OutputStreamAppender<>();
-    appender.setContext(context);
-    appender.setEncoder(encoder);
-    appender.setOutputStream(LOGS);
-    appender.start();
-    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+    LOGS.attach();
   }
 
   /** RBAC conformance: the chart allows every request the operator sent in these scenarios. */
@@ -81,10 +63,8 @@ class LifecycleEndToEndTest {
 
   @AfterAll
   static void noSecretReachedALogLineAnEventOrAStatus() {
-    ((LoggerContext) LoggerFactory.getILoggerFactory())
-        .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-        .detachAppender(appender);
-    String logs = LOGS.toString(StandardCharsets.UTF_8);
+    LOGS.close();
+    String logs = LOGS.text();
     assertThat(logs)
         .doesNotContain(LifecycleHarness.DB_PASSWORD)
         .contains("ROLLOUT DIAGNOSTICS")
@@ -166,17 +146,6 @@ class LifecycleEndToEndTest {
     return world.deployment(deployment).getSpec().getReplicas();
   }
 
-  private String image(String deployment) {
-    return world
-        .deployment(deployment)
-        .getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .getImage();
-  }
-
   @Test
   void firstInstallMigratesVerifiesAndScalesUp() {
     world.apply(APP);
@@ -190,7 +159,7 @@ class LifecycleEndToEndTest {
                     .isEqualTo("shop-migrate-" + ready.getStatus().getRevision()));
     assertThat(replicas("shop-api")).isEqualTo(2);
     assertThat(replicas("shop-worker")).isEqualTo(1);
-    assertThat(image("shop-api")).isEqualTo("shop:1");
+    assertThat(world.image("shop-api")).isEqualTo("shop:1");
     assertThat(ready.getStatus().getVerifiedRevision()).isEqualTo(ready.getStatus().getRevision());
     assertThat(ready.getStatus().getReady()).isEqualTo("3/3");
     for (String type :
@@ -287,7 +256,7 @@ class LifecycleEndToEndTest {
             });
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> image("shop-api").equals("shop:1"));
+        .until(() -> world.image("shop-api").equals("shop:1"));
     assertThat(world.jobs()).hasSize(1);
   }
 
@@ -345,7 +314,7 @@ class LifecycleEndToEndTest {
 
     edit(a -> a.getSpec().setImage("shop:2"));
     AppDeployment ready = awaitPhase(Phase.Ready);
-    assertThat(image("shop-api")).isEqualTo("shop:2");
+    assertThat(world.image("shop-api")).isEqualTo("shop:2");
     assertThat(world.jobs()).hasSize(2);
   }
 
@@ -362,7 +331,7 @@ class LifecycleEndToEndTest {
             a.getStatus().getPhase() == Phase.Migrating
                 && a.getStatus().getMigration() != null
                 && a.getStatus().getMigration().getState() == MigrationState.Running);
-    assertThat(image("shop-api")).isEqualTo("shop:1");
+    assertThat(world.image("shop-api")).isEqualTo("shop:1");
     assertThat(replicas("shop-api")).isEqualTo(2);
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(20))
@@ -373,13 +342,13 @@ class LifecycleEndToEndTest {
     AppDeployment v2 = awaitPhase(Phase.Ready);
     assertThat(v2.getStatus().getVerifiedRevision())
         .isNotEqualTo(v1.getStatus().getVerifiedRevision());
-    assertThat(image("shop-api")).isEqualTo("shop:2");
+    assertThat(world.image("shop-api")).isEqualTo("shop:2");
     assertThat(replicas("shop-worker")).isEqualTo(1);
 
     world.kubelet.migrations(job -> Outcome.FAIL);
     edit(a -> a.getSpec().setImage("shop:3"));
     awaitPhase(Phase.Failed);
-    assertThat(image("shop-api"))
+    assertThat(world.image("shop-api"))
         .as("a failed upgrade leaves the old version serving")
         .isEqualTo("shop:2");
     assertThat(replicas("shop-api")).isEqualTo(2);

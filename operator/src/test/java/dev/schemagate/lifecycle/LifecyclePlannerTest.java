@@ -247,6 +247,15 @@ class LifecyclePlannerTest {
   }
 
   @Test
+  void jobDeletedBeforeAnyReconcileSawItRunIsReportedNotReRun() {
+    World world = new World();
+    after(world, plan(world));
+    Plan plan = plan(world);
+    assertThat(plan.actions()).noneMatch(a -> a instanceof CreateJob);
+    assertThat(plan.status().getMigration().getReason()).isEqualTo("JobDeleted");
+  }
+
+  @Test
   void missingSchemaStallsAndHoldsComponents() {
     World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
     SchemaStatus missing = new SchemaStatus();
@@ -379,7 +388,13 @@ class LifecyclePlannerTest {
     assertThat(condition(plan, Conditions.STALLED)).isEqualTo("True");
     assertThat(Conditions.find(plan.status().getConditions(), Conditions.STALLED).getMessage())
         .contains("spec.database.urlSecretRef");
-    assertThat(plan.requeueAfter()).as("a Secret created later is noticed").isNotNull();
+    assertThat(plan.requeueAfter())
+        .as("a Secret created right after the AppDeployment is noticed within seconds")
+        .isEqualTo(LifecyclePlanner.MIN_BACKOFF);
+    world.status(plan.status()).now = world.now.plus(java.time.Duration.ofHours(1));
+    assertThat(plan(world).requeueAfter())
+        .as("one missing for long is looked at once a minute")
+        .isEqualTo(LifecyclePlanner.CONFIG_RECHECK);
   }
 
   @Test

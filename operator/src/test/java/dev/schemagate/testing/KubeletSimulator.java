@@ -65,7 +65,10 @@ public final class KubeletSimulator implements AutoCloseable {
 
   private final String namespace;
 
-  /** Simulates the nodes of one namespace, so tests sharing an API server stay apart. */
+  /**
+   * Simulates the nodes of one namespace, so tests sharing an API server stay apart; a null
+   * namespace means every namespace.
+   */
   public KubeletSimulator(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
@@ -124,14 +127,14 @@ public final class KubeletSimulator implements AutoCloseable {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T obj) {
-        if (namespace.equals(obj.getMetadata().getNamespace())) {
+        if (mine(obj)) {
           worker.execute(() -> safely(onChange, obj));
         }
       }
 
       @Override
       public void onUpdate(T oldObj, T newObj) {
-        if (namespace.equals(newObj.getMetadata().getNamespace())) {
+        if (mine(newObj)) {
           worker.execute(() -> safely(onChange, newObj));
         }
       }
@@ -139,6 +142,10 @@ public final class KubeletSimulator implements AutoCloseable {
       @Override
       public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
     };
+  }
+
+  private boolean mine(io.fabric8.kubernetes.api.model.HasMetadata obj) {
+    return namespace == null || namespace.equals(obj.getMetadata().getNamespace());
   }
 
   private static <T> void safely(java.util.function.Consumer<T> action, T obj) {

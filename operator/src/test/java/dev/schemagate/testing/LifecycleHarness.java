@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.Crd;
+import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.metrics.LifecycleMetrics;
 import dev.schemagate.runtime.LeaderElection;
@@ -89,6 +90,13 @@ public final class LifecycleHarness implements AutoCloseable {
 
   public static LifecycleHarness start(
       KubernetesMockServer server, KubernetesClient client, OperatorSettings settings) {
+    LifecycleHarness harness = prepare(client, settings);
+    harness.startOperator();
+    return harness;
+  }
+
+  /** The world without an operator: the test starts one when and how it wants. */
+  public static LifecycleHarness prepare(KubernetesClient client, OperatorSettings settings) {
     installCrd(client);
     LifecycleHarness harness = new LifecycleHarness(client, settings);
     harness.createDatabase();
@@ -102,7 +110,6 @@ public final class LifecycleHarness implements AutoCloseable {
                 .build())
         .create();
     harness.putSecret("app-db", "url", harness.databaseUrl());
-    harness.startOperator();
     return harness;
   }
 
@@ -168,21 +175,40 @@ public final class LifecycleHarness implements AutoCloseable {
   }
 
   public void startOperator() {
+    startOperator(operatorClient, new LiveDependencyChecks(new LifecycleMetrics(metrics)));
+  }
+
+  /** The running operator, or null between {@link #stopOperator} and {@link #startOperator}. */
+  public Operator operator() {
+    return operator;
+  }
+
+  /**
+   * Starts the operator on a client of its own (which a test can cut off, as a killed process is)
+   * and with the given checks (which a test can wrap to inject a fault mid-verification).
+   */
+  public void startOperator(KubernetesClient operatorClient, DependencyChecks checks) {
     LifecycleMetrics recorded = new LifecycleMetrics(metrics);
     operator =
         SchemagateOperator.create(
             operatorClient,
             settings,
-            new LiveDependencyChecks(recorded),
+            checks,
             recorded,
             LeaderElection.disabled(),
             Leadership.always());
     operator.start();
   }
 
-  /** The running operator, or null between {@link #stopOperator} and {@link #startOperator}. */
-  public Operator operator() {
-    return operator;
+  /** Runs an operator the test built itself, e.g. with a faster retry schedule. */
+  public void startOperator(Operator prepared) {
+    operator = prepared;
+    operator.start();
+  }
+
+  /** The settings the operator of this world runs with (watching its namespace only). */
+  public OperatorSettings settings() {
+    return settings;
   }
 
   public void stopOperator() {
@@ -219,6 +245,17 @@ public final class LifecycleHarness implements AutoCloseable {
 
   public Deployment deployment(String name) {
     return client.apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+
+  /** The image of a Deployment's first container. */
+  public String image(String deployment) {
+    return deployment(deployment)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
   }
 
   public List<Pod> pods(Map<String, String> labels) {

@@ -1,0 +1,71 @@
+package dev.schemagate.reliability;
+
+import static dev.schemagate.testing.ShopApp.APP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.MigrationState;
+import dev.schemagate.testing.KubeletSimulator.Outcome;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 8, case 9: an AppDeployment deleted while its migration runs. It goes at once (schemagate
+ * puts no finalizer on it), everything it made is owned by it (so Kubernetes' garbage collector
+ * removes it: the mock API server has none, so the test removes what the owner references name, as
+ * the collector would), and the operator creates nothing for it afterwards.
+ */
+class DeletionTest extends RigScenarios {
+
+  @Test
+  void deletedMidMigrationItGoesAwayAndLeavesNothingOwnedBehind() {
+    rig.world.kubelet.migrations(job -> Outcome.RUN_UNTIL_RELEASED);
+    rig.world.apply(APP.replace("replicas: 2", "replicas: 2\n      service: {port: 80}"));
+    AppDeployment running =
+        rig.world.awaitStatus(
+            "shop", a -> a.getStatus().getMigration().getState() == MigrationState.Running);
+    String uid = running.getMetadata().getUid();
+    assertThat(running.getMetadata().getFinalizers()).isNullOrEmpty();
+
+    List<HasMetadata> made = owned();
+    assertThat(made).extracting(HasMetadata::getKind).contains("Job", "Deployment", "Service");
+    for (HasMetadata object : made) {
+      OwnerReference owner = object.getMetadata().getOwnerReferences().get(0);
+      assertThat(owner.getUid()).as(object.getMetadata().getName()).isEqualTo(uid);
+      assertThat(owner.getController()).isTrue();
+      assertThat(owner.getBlockOwnerDeletion()).isTrue();
+    }
+
+    rig.world.client.resource(running).delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> rig.world.get("shop") == null);
+    int created = rig.jobsCreated().size();
+    // The garbage collector's part: everything whose owner is gone goes.
+    for (HasMetadata object : made) {
+      rig.world.client.resource(object).withGracePeriod(0).delete();
+    }
+    rig.releaseHeldJobs();
+
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> owned().isEmpty() && rig.jobsCreated().size() == created);
+  }
+
+  /** Everything in the namespace that schemagate made. */
+  private List<HasMetadata> owned() {
+    List<HasMetadata> all = new ArrayList<>();
+    String ns = rig.world.namespace;
+    all.addAll(rig.world.client.batch().v1().jobs().inNamespace(ns).list().getItems());
+    all.addAll(rig.world.client.apps().deployments().inNamespace(ns).list().getItems());
+    all.addAll(rig.world.client.services().inNamespace(ns).list().getItems());
+    return all.stream()
+        .filter(o -> o.getMetadata().getOwnerReferences() != null)
+        .filter(o -> !o.getMetadata().getOwnerReferences().isEmpty())
+        .toList();
+  }
+}
