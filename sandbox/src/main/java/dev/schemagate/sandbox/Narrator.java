@@ -124,6 +124,12 @@ final class Narrator implements AutoCloseable {
   }
 
   AppDeployment awaitPhase(Phase phase) {
+    return awaitAnyPhase(phase);
+  }
+
+  /** Waits until the current generation reaches one of {@code phases}; returns it as seen. */
+  AppDeployment awaitAnyPhase(Phase... phases) {
+    java.util.Set<Phase> wanted = java.util.Set.of(phases);
     return Awaitility.await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(50))
@@ -132,7 +138,7 @@ final class Narrator implements AutoCloseable {
             a ->
                 a != null
                     && a.getStatus() != null
-                    && a.getStatus().getPhase() == phase
+                    && wanted.contains(a.getStatus().getPhase())
                     && a.getMetadata()
                         .getGeneration()
                         .equals(a.getStatus().getObservedGeneration()));
