@@ -73,13 +73,13 @@ rules it never used.
 - apiGroups: [""]
   resources: ["pods/log"]
   verbs: ["get"]
-# Component Deployments and Services.
+# Component Deployments and Services; deleted when their component leaves spec.components.
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["list", "watch", "create", "update"]
+  verbs: ["list", "watch", "create", "update", "delete"]
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "create", "update"]
+  verbs: ["get", "create", "update", "delete"]
 # Referenced Secrets (database and Redis URLs) and Flyway ConfigMaps: read one by one, by name,
 # at each reconcile; never listed or watched, never written.
 - apiGroups: [""]

@@ -17,6 +17,12 @@ public sealed interface Action {
    */
   record EnsureDeployment(String component, int replicas, boolean newTemplate) implements Action {}
 
+  /**
+   * Delete the Deployment (and Service) of a component no longer in {@code spec.components}: the
+   * user removed it from the spec, which is asking for it to go.
+   */
+  record RemoveComponent(String component, String deployment) implements Action {}
+
   /** Read the tail of a failed migration pod's log into status (masked). */
   record CaptureLogTail(String jobName, String pod) implements Action {}
 }

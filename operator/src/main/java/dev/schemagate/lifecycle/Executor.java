@@ -48,10 +48,23 @@ final class Executor {
         deleteJob(owner, delete);
       } else if (action instanceof EnsureDeployment ensure) {
         ensureDeployment(owner, ensure, revision, cached);
+      } else if (action instanceof Action.RemoveComponent remove) {
+        removeComponent(owner, remove);
       } else if (action instanceof CaptureLogTail capture) {
         plan.status().getMigration().setLogTail(masker.maskText(logTail(owner, capture, masker)));
       }
     }
+  }
+
+  /** Deleting what is already gone is fine: a stale cache may ask twice. */
+  private void removeComponent(AppDeployment owner, Action.RemoveComponent remove) {
+    String namespace = owner.getMetadata().getNamespace();
+    client.apps().deployments().inNamespace(namespace).withName(remove.deployment()).delete();
+    client.services().inNamespace(namespace).withName(remove.deployment()).delete();
+    log.info(
+        "Deleted Deployment {} (and its Service, if any): component {} left spec.components",
+        remove.deployment(),
+        remove.component());
   }
 
   private void createJob(AppDeployment owner, CreateJob create, String revision) {

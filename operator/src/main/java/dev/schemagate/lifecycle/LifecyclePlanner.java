@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -105,6 +106,7 @@ public final class LifecyclePlanner {
         return finish();
       }
       deleteOldJobs();
+      removeDroppedComponents();
       MigrationStatus migration = migrationOfWantedRevision();
       status.setMigration(migration);
       if (migration.getState() != MigrationState.Succeeded && !migrate(migration)) {
@@ -122,6 +124,28 @@ public final class LifecyclePlanner {
       }
       rollOut();
       return finish();
+    }
+
+    /** Components the spec no longer lists lose their Deployment, whatever the phase. */
+    private void removeDroppedComponents() {
+      java.util.Set<String> wanted = new java.util.HashSet<>();
+      spec.getComponents().forEach(c -> wanted.add(c.getName()));
+      o.deployments().entrySet().stream()
+          .filter(e -> !wanted.contains(e.getKey()))
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(
+              e -> {
+                actions.add(new Action.RemoveComponent(e.getKey(), e.getValue().name()));
+                events.add(
+                    new Plan.Note(
+                        false,
+                        "ComponentRemoved",
+                        "Component "
+                            + e.getKey()
+                            + " is no longer in spec.components: Deployment "
+                            + e.getValue().name()
+                            + " deleted"));
+              });
     }
 
     // ---- migration ----

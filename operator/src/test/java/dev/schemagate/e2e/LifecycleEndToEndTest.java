@@ -218,6 +218,31 @@ class LifecycleEndToEndTest {
         .until(() -> servicePort("shop-api") == 8080);
   }
 
+  @Test
+  void aComponentRemovedFromTheSpecLosesItsDeploymentAndService() {
+    world.apply(APP.replace("      replicas: 2", "      replicas: 2\n      service: {port: 80}"));
+    awaitPhase(Phase.Ready);
+    assertThat(client.services().inNamespace(world.namespace).withName("shop-api").get())
+        .isNotNull();
+    edit(a -> a.getSpec().getComponents().removeIf(c -> c.getName().equals("api")));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                world.deployment("shop-api") == null
+                    && client.services().inNamespace(world.namespace).withName("shop-api").get()
+                        == null);
+    assertThat(world.deployment("shop-worker")).isNotNull();
+    AppDeployment after = awaitPhase(Phase.Ready);
+    assertThat(after.getStatus().getComponents())
+        .extracting(c -> c.getName())
+        .containsExactly("worker");
+    assertThat(
+            client.v1().events().inNamespace(world.namespace).list().getItems().stream()
+                .map(Event::getReason))
+        .contains("ComponentRemoved");
+  }
+
   private int servicePort(String name) {
     return client
         .services()

@@ -198,6 +198,25 @@ class LifecyclePlannerTest {
   }
 
   @Test
+  void aComponentRemovedFromTheSpecLosesItsDeploymentInAnyPhase() {
+    World ready = new World().job(R1, JobView.Phase.Succeeded).bothDeployments(R1, 2, 1);
+    after(ready, plan(ready));
+    ready.deployment("cron", R1, 1, 1);
+    Plan plan = plan(ready);
+    assertThat(plan.actions()).contains(new Action.RemoveComponent("cron", "shop-cron"));
+    assertThat(plan.events())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("cron", "spec.components"));
+
+    World migrating =
+        new World().job(R1, JobView.Phase.Running).atZero().deployment("cron", R1, 1, 1);
+    assertThat(plan(migrating).actions()).contains(new Action.RemoveComponent("cron", "shop-cron"));
+
+    World listed = new World().job(R1, JobView.Phase.Succeeded).bothDeployments(R1, 2, 1);
+    assertThat(plan(listed).actions()).noneMatch(a -> a instanceof Action.RemoveComponent);
+  }
+
+  @Test
   void failedJobIsReportedWithItsLogTailAndStalls() {
     World world = new World().job(R1, JobView.Phase.Failed).atZero();
     Plan plan = plan(world);
