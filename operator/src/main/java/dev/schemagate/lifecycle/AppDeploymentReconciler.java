@@ -199,11 +199,23 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
       AppDeployment resource, Context<AppDeployment> context, Exception e) {
     String message = Masker.standard().maskThrowable(e);
     log.warn("Reconcile failed, will retry: {}", message);
-    if (resource.getStatus() == null) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
-    }
     // Written like every status: optimistic locking, never a patch computed from a cached copy.
-    AppDeploymentStatus status = StatusCopy.of(resource.getStatus());
+    // A first reconcile that fails still leaves a trace: Ready=False with the reason, not nothing.
+    AppDeploymentStatus status =
+        resource.getStatus() == null
+            ? new AppDeploymentStatus()
+            : StatusCopy.of(resource.getStatus());
+    if (resource.getStatus() == null) {
+      status.setConditions(
+          Conditions.set(
+              status.getConditions(),
+              Conditions.READY,
+              false,
+              "ReconcileError",
+              "not reconciled yet: " + message,
+              resource.getMetadata().getGeneration(),
+              clock.instant()));
+    }
     status.setConditions(
         Conditions.set(
             status.getConditions(),

@@ -55,6 +55,32 @@ class LongOutageTest extends RigScenarios {
     }
   }
 
+  /** The very first reconcile fails (its Job cannot be created): the status still says why. */
+  @Test
+  void aFirstReconcileThatFailsLeavesReadyFalseWithTheReason() {
+    String agent = rig.startOperator(new LiveDependencyChecks());
+    api.fail(
+        r ->
+            agent.equals(r.getHeader("User-Agent"))
+                && r.getMethod().equalsIgnoreCase("POST")
+                && r.getPath().contains("/jobs"),
+        500,
+        Integer.MAX_VALUE);
+    rig.world.apply(APP);
+
+    AppDeployment failing =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> rig.world.get("shop"),
+                a -> a.getStatus() != null && Awaits.statusOf(a, "Ready") != null);
+    assertThat(Awaits.statusOf(failing, "Ready")).isEqualTo("False");
+    assertThat(Awaits.reasonOf(failing, "Ready")).isEqualTo("ReconcileError");
+    assertThat(Awaits.statusOf(failing, "Reconciling")).isEqualTo("True");
+    api.clearFaults();
+    Awaits.phase(rig.world, "shop", Phase.Ready);
+  }
+
   /**
    * The API server refuses every write for longer than the retries of a failed reconcile last. The
    * retry schedule is sped up for the test; how many attempts there are is the operator's own.
