@@ -194,6 +194,23 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     return byName;
   }
 
+  private void setErrorCondition(
+      AppDeploymentStatus status,
+      AppDeployment resource,
+      String type,
+      boolean value,
+      String message) {
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(),
+            type,
+            value,
+            "ReconcileError",
+            message,
+            resource.getMetadata().getGeneration(),
+            clock.instant()));
+  }
+
   @Override
   public ErrorStatusUpdateControl<AppDeployment> updateErrorStatus(
       AppDeployment resource, Context<AppDeployment> context, Exception e) {
@@ -206,25 +223,11 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
             ? new AppDeploymentStatus()
             : StatusCopy.of(resource.getStatus());
     if (resource.getStatus() == null) {
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(),
-              Conditions.READY,
-              false,
-              "ReconcileError",
-              "not reconciled yet: " + message,
-              resource.getMetadata().getGeneration(),
-              clock.instant()));
+      setErrorCondition(
+          status, resource, Conditions.READY, false, "not reconciled yet: " + message);
     }
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            Conditions.RECONCILING,
-            true,
-            "ReconcileError",
-            "retrying after an error: " + message,
-            resource.getMetadata().getGeneration(),
-            clock.instant()));
+    setErrorCondition(
+        status, resource, Conditions.RECONCILING, true, "retrying after an error: " + message);
     if (!status.equals(resource.getStatus())) {
       try {
         writeStatus(context, resource, status);

@@ -146,15 +146,7 @@ class LifecycleOnRealControlPlaneTest {
                 .addToStringData("url", databaseUrl())
                 .build())
         .create();
-    operatorClient = operatorClient();
-    operator =
-        SchemagateOperator.create(
-            operatorClient,
-            OperatorSettings.defaults()
-                .withNamespaces(List.of(namespace))
-                .withStuckPodGrace(Duration.ofSeconds(5)),
-            new LiveDependencyChecks());
-    operator.start();
+    startOperator();
     System.err.printf(
         "[realcp-lifecycle] %s: namespace %s ready after %d ms%n",
         test.getDisplayName(), namespace, (System.nanoTime() - started) / 1_000_000);
@@ -181,6 +173,19 @@ class LifecycleOnRealControlPlaneTest {
           .ignoreExceptions()
           .until(() -> operator.batch().v1().jobs().inAnyNamespace().list() != null);
     }
+  }
+
+  /** The operator of this test's namespace, as the chart's ServiceAccount. */
+  private void startOperator() {
+    operatorClient = operatorClient();
+    operator =
+        SchemagateOperator.create(
+            operatorClient,
+            OperatorSettings.defaults()
+                .withNamespaces(List.of(namespace))
+                .withStuckPodGrace(Duration.ofSeconds(5)),
+            new LiveDependencyChecks());
+    operator.start();
   }
 
   /** The chart's ServiceAccount, as the API server authenticates it in a cluster. */
@@ -595,15 +600,7 @@ class LifecycleOnRealControlPlaneTest {
 
     operator.stop();
     operatorClient.close();
-    operatorClient = operatorClient();
-    operator =
-        SchemagateOperator.create(
-            operatorClient,
-            OperatorSettings.defaults()
-                .withNamespaces(List.of(namespace))
-                .withStuckPodGrace(Duration.ofSeconds(5)),
-            new LiveDependencyChecks());
-    operator.start();
+    startOperator();
 
     complete(migration);
     AppDeployment ready = awaitPhase(Phase.Ready);
