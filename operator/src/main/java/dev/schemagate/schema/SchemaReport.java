@@ -22,6 +22,8 @@ import java.util.Map;
  * @param missingIndexesByTable per table that exists, its required indexes not found on it
  * @param flyway the Flyway history verdict, null when none was required
  * @param checked how many objects were required, for the success message
+ * @param elsewhere other schemas holding tables of the same names as missing ones (the usual cause:
+ *     the migration ran with another search_path), empty when none or not looked up
  */
 public record SchemaReport(
     String schema,
@@ -30,7 +32,8 @@ public record SchemaReport(
     Map<String, List<String>> missingColumnsByTable,
     Map<String, List<String>> missingIndexesByTable,
     FlywayCheck flyway,
-    Checked checked) {
+    Checked checked,
+    List<String> elsewhere) {
 
   /** How many tables, columns and indexes the requirements asked for. */
   public record Checked(int tables, int columns, int indexes) {
@@ -41,7 +44,40 @@ public record SchemaReport(
     }
   }
 
+  public SchemaReport(
+      String schema,
+      boolean schemaFound,
+      List<String> missingTables,
+      Map<String, List<String>> missingColumnsByTable,
+      Map<String, List<String>> missingIndexesByTable,
+      FlywayCheck flyway,
+      Checked checked) {
+    this(
+        schema,
+        schemaFound,
+        missingTables,
+        missingColumnsByTable,
+        missingIndexesByTable,
+        flyway,
+        checked,
+        List.of());
+  }
+
+  /** The same report, told where tables of the missing names were found instead. */
+  public SchemaReport withElsewhere(List<String> schemas) {
+    return new SchemaReport(
+        schema,
+        schemaFound,
+        missingTables,
+        missingColumnsByTable,
+        missingIndexesByTable,
+        flyway,
+        checked,
+        schemas);
+  }
+
   public SchemaReport {
+    elsewhere = List.copyOf(elsewhere);
     missingTables = List.copyOf(missingTables);
     missingColumnsByTable = copy(missingColumnsByTable);
     missingIndexesByTable = copy(missingIndexesByTable);
@@ -92,7 +128,14 @@ public record SchemaReport(
       problems.add("Schema " + schema + " not found");
     }
     if (!missingTables.isEmpty()) {
-      problems.add("Missing tables: " + ReportText.list(missingTables));
+      problems.add(
+          "Missing tables: "
+              + ReportText.list(missingTables)
+              + (elsewhere.isEmpty()
+                  ? ""
+                  : " (tables of these names exist in schema "
+                      + String.join(", ", elsewhere)
+                      + ": check spec.database.schema and the migration's search_path)"));
     }
     perTable(problems, "Missing columns in ", missingColumnsByTable);
     perTable(problems, "Missing indexes on ", missingIndexesByTable);

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
@@ -130,14 +131,47 @@ public final class SchemaVerifier {
                   FlywayHistoryQuery.read(
                       connection, findings.flywayRelation(), clientTimeoutSeconds));
     }
-    return new SchemaReport(
-        requirements.schema(),
-        findings.schemaFound(),
-        findings.missingTables(),
-        findings.missingColumns(),
-        findings.missingIndexes(),
-        flyway,
-        SchemaReport.Checked.of(requirements));
+    SchemaReport report =
+        new SchemaReport(
+            requirements.schema(),
+            findings.schemaFound(),
+            findings.missingTables(),
+            findings.missingColumns(),
+            findings.missingIndexes(),
+            flyway,
+            SchemaReport.Checked.of(requirements));
+    return findings.missingTables().isEmpty()
+        ? report
+        : report.withElsewhere(
+            schemasHolding(
+                connection, findings.missingTables(), requirements.schema(), clientTimeoutSeconds));
+  }
+
+  /**
+   * Other schemas with tables of these names: only asked when tables are missing, so a passing
+   * check stays one catalog query. Names go in as a bound array, never into the SQL text.
+   */
+  private static List<String> schemasHolding(
+      Connection connection, List<String> tables, String schema, int timeoutSeconds)
+      throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT DISTINCT n.nspname FROM pg_catalog.pg_class c"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relname = ANY (?)"
+                + " AND n.nspname <> ? AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                + " ORDER BY 1 LIMIT 5")) {
+      query.setQueryTimeout(timeoutSeconds);
+      query.setArray(1, connection.createArrayOf("text", tables.toArray()));
+      query.setString(2, schema);
+      List<String> schemas = new java.util.ArrayList<>();
+      try (java.sql.ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          schemas.add(rows.getString(1));
+        }
+      }
+      return schemas;
+    }
   }
 
   /**

@@ -78,7 +78,9 @@ class DatabaseFaultsTest extends RigScenarios {
     assertThat(failed.getStatus().getSchema().getMissingTables())
         .containsExactly("business", "calendar_routing_rules");
     assertThat(Awaits.messageOf(failed, "SchemaVerified"))
-        .isEqualTo("Missing tables: [business, calendar_routing_rules]");
+        .isEqualTo(
+            "Missing tables: [business, calendar_routing_rules] (tables of these names exist in"
+                + " schema app: check spec.database.schema and the migration's search_path)");
     assertThat(Awaits.replicas(rig.world, "shop-api")).isZero();
 
     // Naming the right schema is not a new revision: the same migration's result is verified.
