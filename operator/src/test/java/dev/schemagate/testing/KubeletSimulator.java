@@ -64,11 +64,21 @@ public final class KubeletSimulator implements AutoCloseable {
   private volatile boolean deploymentsBecomeReady = true;
 
   private final String namespace;
+  private final java.util.Set<String> namespaces;
 
   /** Simulates the nodes of one namespace, so tests sharing an API server stay apart. */
   public KubeletSimulator(KubernetesClient client, String namespace) {
+    this(client, java.util.Set.of(namespace));
+  }
+
+  /**
+   * Simulates the nodes of several namespaces with one worker thread and one pair of watches
+   * (benchmarks with many namespaces: a simulator per namespace would multiply the watches).
+   */
+  public KubeletSimulator(KubernetesClient client, java.util.Set<String> namespaces) {
     this.client = client;
-    this.namespace = namespace;
+    this.namespaces = java.util.Set.copyOf(namespaces);
+    this.namespace = String.join(",", new java.util.TreeSet<>(namespaces));
   }
 
   public KubeletSimulator start() {
@@ -124,14 +134,14 @@ public final class KubeletSimulator implements AutoCloseable {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T obj) {
-        if (namespace.equals(obj.getMetadata().getNamespace())) {
+        if (namespaces.contains(obj.getMetadata().getNamespace())) {
           worker.execute(() -> safely(onChange, obj));
         }
       }
 
       @Override
       public void onUpdate(T oldObj, T newObj) {
-        if (namespace.equals(newObj.getMetadata().getNamespace())) {
+        if (namespaces.contains(newObj.getMetadata().getNamespace())) {
           worker.execute(() -> safely(onChange, newObj));
         }
       }
