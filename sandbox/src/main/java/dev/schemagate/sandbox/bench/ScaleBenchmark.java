@@ -146,11 +146,15 @@ public final class ScaleBenchmark implements Callable<Integer> {
       double heapIdle = ProcessMemory.heapAfterGcMiB();
       double rssIdle = ProcessMemory.rssMiB();
 
+      double serverCpuBefore = cpuMillisOfThreads("vert.x-eventloop-thread-");
+      double reconcileCpuBefore = reconcileCpuMillis();
       long started = System.nanoTime();
       applyAll(client, names);
       long applied = System.nanoTime();
       boolean allReady = waitForReady(started);
       long ready = System.nanoTime();
+      double serverCpu = cpuMillisOfThreads("vert.x-eventloop-thread-") - serverCpuBefore;
+      double reconcileCpu = reconcileCpuMillis() - reconcileCpuBefore;
       RequestCounter.Counts toReady = counter.snapshot().minus(startup);
 
       Thread.sleep(10_000); // let the last events settle before the steady window
@@ -186,6 +190,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
           (applied - started) / 1e9,
           allReady ? "yes" : "NO (" + phaseCounts() + ")",
           (ready - started) / 1e9);
+      System.out.printf(
+          "  CPU while reaching Ready: mock API server event loop (one thread) %.1f s, operator"
+              + " reconcile threads %.1f s%n",
+          serverCpu / 1000, reconcileCpu / 1000);
       System.out.printf(
           "  heap after GC MiB: harness without operator %.1f | operator idle %.1f (+%.1f) |"
               + " with %d Ready %.1f | same objects, operator stopped %.1f => operator at %d:"
@@ -274,9 +282,14 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
   private boolean waitForReady(long started) throws InterruptedException {
     long deadline = started + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (phases.values().stream().filter(p -> p == Phase.Ready).count() >= apps) {
         return true;
+      }
+      if (System.nanoTime() > nextProgress) {
+        System.err.printf("  ... %.0f s: %s%n", (System.nanoTime() - started) / 1e9, phaseCounts());
+        nextProgress += TimeUnit.SECONDS.toNanos(30);
       }
       Thread.sleep(20);
     }
@@ -291,16 +304,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
   /** JOSDK renames its pool threads while they reconcile: note which threads those are. */
   private void sampleReconcileThreads() {
-    ThreadGroup root = Thread.currentThread().getThreadGroup();
-    while (root.getParent() != null) {
-      root = root.getParent();
-    }
-    Thread[] threads = new Thread[1024];
     while (sampling) {
-      int n = root.enumerate(threads, true);
-      for (int i = 0; i < n; i++) {
-        if (threads[i].getName().startsWith(RECONCILE_THREAD)) {
-          reconcileThreads.add(threads[i].getId());
+      for (Thread thread : allThreads()) {
+        if (thread.getName().startsWith(RECONCILE_THREAD)) {
+          reconcileThreads.add(thread.getId());
         }
       }
       try {
@@ -374,6 +381,26 @@ public final class ScaleBenchmark implements Callable<Integer> {
       }
     }
     return total / 1e6;
+  }
+
+  private static double cpuMillisOfThreads(String prefix) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (Thread thread : allThreads()) {
+      if (thread.getName().startsWith(prefix)) {
+        total += Math.max(0, mx.getThreadCpuTime(thread.getId()));
+      }
+    }
+    return total / 1e6;
+  }
+
+  private static Thread[] allThreads() {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[4096];
+    return java.util.Arrays.copyOf(threads, root.enumerate(threads, true));
   }
 
   private static List<Timer> reconcileTimers(SimpleMeterRegistry registry) {
