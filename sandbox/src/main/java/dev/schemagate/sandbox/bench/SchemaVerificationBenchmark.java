@@ -88,6 +88,9 @@ public final class SchemaVerificationBenchmark implements Callable<Integer> {
           "query per table (naive)",
           "information_schema");
       try (Connection connection = databases.connect(database)) {
+        // As the operator and the gate connect (SchemaVerifier.connectionProperties): no named
+        // server-side statements, so every execution is planned for its own parameters.
+        connection.unwrap(org.postgresql.PGConnection.class).setPrepareThreshold(0);
         for (int tables : required) {
           System.out.printf(
               "%-10d %-28s %-28s %-28s%n",
