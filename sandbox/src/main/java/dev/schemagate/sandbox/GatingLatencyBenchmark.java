@@ -6,6 +6,7 @@ import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.sandbox.bench.BenchApps;
+import dev.schemagate.sandbox.bench.Harness;
 import dev.schemagate.sandbox.bench.JobPollers;
 import dev.schemagate.sandbox.bench.Stats;
 import dev.schemagate.testing.KubeletSimulator;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.Awaitility;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,9 +58,7 @@ public final class GatingLatencyBenchmark implements Callable<Integer> {
   int warmup;
 
   public static void main(String[] args) {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    System.exit(new CommandLine(new GatingLatencyBenchmark()).execute(args));
+    Harness.main(new GatingLatencyBenchmark(), args);
   }
 
   @Override

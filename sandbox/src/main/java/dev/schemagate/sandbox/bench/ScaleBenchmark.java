@@ -36,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -93,9 +92,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
   private volatile boolean sampling = true;
 
   public static void main(String[] args) {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    System.exit(new CommandLine(new ScaleBenchmark()).execute(args));
+    Harness.main(new ScaleBenchmark(), args);
   }
 
   @Override
