@@ -11,6 +11,7 @@ import dev.schemagate.secrets.logback.LogGuard;
 import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,9 +121,9 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
   public UpdateControl<AppDeployment> reconcile(
       AppDeployment resource, Context<AppDeployment> context) {
     Instant now = clock.instant();
-    Observed observed = observer.observe(resource, context, now);
-    Plan plan = planner.plan(observed, Checks.NOT_RUN);
     SecretResolver secrets = secretsOf(context, resource);
+    Observed observed = observer.observe(resource, context, secrets, now);
+    Plan plan = planner.plan(observed, Checks.NOT_RUN);
     // Values from the referenced Secrets are masked wherever they appear, even without a URL shape.
     Masker masker = Masker.standard().plusKnownSecrets(knownSecrets(resource, secrets));
     if (plan.needsChecks()) {
@@ -170,10 +172,22 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     }
   }
 
+  /**
+   * The referenced Secrets, each read once per reconcile however many fields point at it (the
+   * observation, the masking and the checks all resolve the same URLs): one GET per Secret instead
+   * of one per lookup, and every step of the reconcile sees the same value.
+   */
   private static SecretResolver secretsOf(Context<AppDeployment> context, AppDeployment resource) {
     String namespace = resource.getMetadata().getNamespace();
+    Map<String, Optional<Secret>> read = new HashMap<>();
     return new SecretResolver(
-        name -> context.getClient().secrets().inNamespace(namespace).withName(name).get());
+        name ->
+            read.computeIfAbsent(
+                    name,
+                    n ->
+                        Optional.ofNullable(
+                            context.getClient().secrets().inNamespace(namespace).withName(n).get()))
+                .orElse(null));
   }
 
   /** The database and Redis URLs as resolved; also handed to the log guard for this resource. */

@@ -39,7 +39,12 @@ final class Observer {
     this.stuckPodGrace = stuckPodGrace;
   }
 
-  Observed observe(AppDeployment resource, Context<AppDeployment> context, Instant now) {
+  /**
+   * @param secrets the reconcile's Secrets, each read from the API server at most once per
+   *     reconcile
+   */
+  Observed observe(
+      AppDeployment resource, Context<AppDeployment> context, SecretResolver secrets, Instant now) {
     KubernetesClient client = context.getClient();
     String namespace = resource.getMetadata().getNamespace();
     AppDeploymentSpec spec = resource.getSpec();
@@ -55,8 +60,6 @@ final class Observer {
         flywayFiles = configMap.getData() == null ? Map.of() : configMap.getData();
       }
     }
-    SecretResolver secrets =
-        new SecretResolver(name -> client.secrets().inNamespace(namespace).withName(name).get());
     Resolution database = secrets.databaseUrl(spec);
     if (!database.isFound()) {
       problems.add(database.reason());

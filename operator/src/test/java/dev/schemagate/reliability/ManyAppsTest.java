@@ -85,7 +85,7 @@ class ManyAppsTest {
           "postgresql://postgres:x@127.0.0.1:" + silent.getLocalPort() + "/app");
 
       KubeletSimulator kubelet =
-          new KubeletSimulator(client, null).jobRunTime(Duration.ofMillis(20)).start();
+          new KubeletSimulator(client, (String) null).jobRunTime(Duration.ofMillis(20)).start();
       kubelet.migrations(
           job ->
               job.getSpec()

@@ -64,14 +64,26 @@ public final class KubeletSimulator implements AutoCloseable {
   private volatile boolean deploymentsBecomeReady = true;
 
   private final String namespace;
+  private final java.util.Set<String> namespaces;
 
   /**
    * Simulates the nodes of one namespace, so tests sharing an API server stay apart; a null
    * namespace means every namespace.
    */
   public KubeletSimulator(KubernetesClient client, String namespace) {
+    this(client, namespace == null ? null : java.util.Set.of(namespace));
+  }
+
+  /**
+   * Simulates the nodes of several namespaces with one worker thread and one pair of watches
+   * (benchmarks with many namespaces: a simulator per namespace would multiply the watches); null
+   * means every namespace.
+   */
+  public KubeletSimulator(KubernetesClient client, java.util.Set<String> namespaces) {
     this.client = client;
-    this.namespace = namespace;
+    this.namespaces = namespaces == null ? null : java.util.Set.copyOf(namespaces);
+    this.namespace =
+        namespaces == null ? "(all)" : String.join(",", new java.util.TreeSet<>(namespaces));
   }
 
   public KubeletSimulator start() {
@@ -145,7 +157,7 @@ public final class KubeletSimulator implements AutoCloseable {
   }
 
   private boolean mine(io.fabric8.kubernetes.api.model.HasMetadata obj) {
-    return namespace == null || namespace.equals(obj.getMetadata().getNamespace());
+    return namespaces == null || namespaces.contains(obj.getMetadata().getNamespace());
   }
 
   private static <T> void safely(java.util.function.Consumer<T> action, T obj) {

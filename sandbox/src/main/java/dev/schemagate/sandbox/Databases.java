@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import redis.embedded.RedisServer;
 
 /** The demo's real PostgreSQL and Redis, on loopback, with passwords the demo never prints. */
-final class Databases implements AutoCloseable {
+public final class Databases implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final RedisServer redis;
@@ -31,7 +31,7 @@ final class Databases implements AutoCloseable {
     this.redisPort = redisPort;
   }
 
-  static Databases start() {
+  public static Databases start() {
     try {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
       int port;
@@ -52,7 +52,7 @@ final class Databases implements AutoCloseable {
     }
   }
 
-  String postgresVersion() {
+  public String postgresVersion() {
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SHOW server_version")) {
@@ -63,14 +63,14 @@ final class Databases implements AutoCloseable {
     }
   }
 
-  String createDatabase() {
+  public String createDatabase() {
     String name = "prosaas_" + databases.incrementAndGet();
     execute("postgres", "CREATE DATABASE " + name);
     return name;
   }
 
   /** The URL the app's Secret holds; the password is masked wherever schemagate shows it. */
-  String url(String database) {
+  public String url(String database) {
     return "postgresql://postgres:"
         + password
         + "@localhost:"
@@ -79,12 +79,12 @@ final class Databases implements AutoCloseable {
         + database;
   }
 
-  String redisUrl() {
+  public String redisUrl() {
     return "redis://:" + password + "@localhost:" + redisPort + "/0";
   }
 
   /** What a migration Job does: run the SQL of a bundled file against the app's database. */
-  Outcome migrate(String database, String resource) {
+  public Outcome migrate(String database, String resource) {
     try (InputStream in = Databases.class.getResourceAsStream(resource)) {
       execute(database, new String(in.readAllBytes(), StandardCharsets.UTF_8));
       return Outcome.SUCCEED;
@@ -93,7 +93,13 @@ final class Databases implements AutoCloseable {
     }
   }
 
-  private void execute(String database, String sql) {
+  /** A JDBC connection to one of the databases, as the superuser. */
+  public Connection connect(String database) throws SQLException {
+    return postgres.getDatabase("postgres", database).getConnection();
+  }
+
+  /** Runs SQL in one of the databases. */
+  public void execute(String database, String sql) {
     try (Connection c = postgres.getDatabase("postgres", database).getConnection();
         Statement s = c.createStatement()) {
       s.execute(sql);

@@ -51,6 +51,11 @@ public final class SandboxCluster implements AutoCloseable {
     return new SandboxCluster(server, client);
   }
 
+  /** The mock server itself: benchmarks read the requests it recorded. */
+  public KubernetesMockServer server() {
+    return server;
+  }
+
   public KubernetesClient client() {
     return client;
   }

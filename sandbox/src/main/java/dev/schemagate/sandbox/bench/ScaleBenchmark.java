@@ -1,0 +1,423 @@
+package dev.schemagate.sandbox.bench;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.Phase;
+import dev.schemagate.cli.LogFormat;
+import dev.schemagate.cli.Logging;
+import dev.schemagate.lifecycle.LiveDependencyChecks;
+import dev.schemagate.metrics.LifecycleMetrics;
+import dev.schemagate.runtime.LeaderElection;
+import dev.schemagate.runtime.Leadership;
+import dev.schemagate.runtime.OperatorSettings;
+import dev.schemagate.runtime.SchemagateOperator;
+import dev.schemagate.sandbox.Databases;
+import dev.schemagate.sandbox.SandboxCluster;
+import dev.schemagate.testing.KubeletSimulator;
+import dev.schemagate.workload.Labels;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Scale: N AppDeployments applied at once on the mock API server, with the kubelet simulator, one
+ * real PostgreSQL database and one Redis shared by all, and the real operator in this JVM. Prints
+ * the time until all are Ready, heap and RSS idle and with N, the operator's API requests (by its
+ * User-Agent) to reach Ready and once steady, and the CPU time per steady-state reconcile.
+ */
+@Command(
+    name = "scale",
+    mixinStandardHelpOptions = true,
+    description =
+        "Applies N AppDeployments at once and measures time to Ready, memory, API requests and"
+            + " reconcile cost.")
+public final class ScaleBenchmark implements Callable<Integer> {
+
+  private static final String RECONCILE_THREAD = "ReconcilerExecutor-";
+
+  @Option(
+      names = "--apps",
+      defaultValue = "1000",
+      description = "AppDeployments. Default: ${DEFAULT-VALUE}.")
+  int apps;
+
+  @Option(
+      names = "--namespaces",
+      defaultValue = "20",
+      description = "Namespaces they are spread over. Default: ${DEFAULT-VALUE}.")
+  int namespaces;
+
+  @Option(
+      names = "--simulators",
+      defaultValue = "4",
+      description =
+          "Kubelet simulators (one worker thread each), the namespaces split among them."
+              + " Default: ${DEFAULT-VALUE}.")
+  int simulators;
+
+  @Option(
+      names = "--steady-seconds",
+      defaultValue = "60",
+      description = "Length of the steady-state window. Default: ${DEFAULT-VALUE}.")
+  int steadySeconds;
+
+  @Option(
+      names = "--timeout-seconds",
+      defaultValue = "600",
+      description = "Give up waiting for Ready after this. Default: ${DEFAULT-VALUE}.")
+  int timeoutSeconds;
+
+  private final Map<String, Phase> phases = new ConcurrentHashMap<>();
+  private final Set<Long> reconcileThreads = ConcurrentHashMap.newKeySet();
+  private volatile boolean sampling = true;
+
+  public static void main(String[] args) {
+    Harness.main(new ScaleBenchmark(), args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.configure(LogFormat.text, "ERROR");
+    try (SandboxCluster cluster = SandboxCluster.start();
+        Databases databases = Databases.start()) {
+      KubernetesClient client = cluster.client();
+      String database = databases.createDatabase();
+      databases.migrate(database, "/demo/migrate.sql");
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < namespaces; i++) {
+        names.add("scale-" + i);
+        BenchApps.namespace(client, names.get(i), databases.url(database), databases.redisUrl());
+      }
+      List<KubeletSimulator> kubelets = new ArrayList<>();
+      for (int s = 0; s < simulators; s++) {
+        Set<String> share = new HashSet<>();
+        for (int i = s; i < namespaces; i += simulators) {
+          share.add(names.get(i));
+        }
+        kubelets.add(new KubeletSimulator(client, share).jobRunTime(Duration.ofMillis(50)).start());
+      }
+      SharedIndexInformer<AppDeployment> watch =
+          client.resources(AppDeployment.class).inAnyNamespace().inform(phaseTracker());
+      Thread sampler = new Thread(this::sampleReconcileThreads, "reconcile-thread-sampler");
+      sampler.setDaemon(true);
+      sampler.start();
+      Thread.sleep(2000);
+      double heapBase = ProcessMemory.heapAfterGcMiB();
+      double rssBase = ProcessMemory.rssMiB();
+
+      RequestCounter counter = new RequestCounter(cluster.server());
+      KubernetesClient operatorClient = SchemagateOperator.newClient(client);
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      LifecycleMetrics metrics = new LifecycleMetrics(registry);
+      Operator operator =
+          SchemagateOperator.create(
+              operatorClient,
+              OperatorSettings.defaults(),
+              new LiveDependencyChecks(metrics),
+              metrics,
+              LeaderElection.disabled(),
+              Leadership.always());
+      operator.start();
+      Thread.sleep(3000);
+      RequestCounter.Counts startup = counter.snapshot();
+      double heapIdle = ProcessMemory.heapAfterGcMiB();
+      double rssIdle = ProcessMemory.rssMiB();
+
+      double serverCpuBefore = cpuMillisOfThreads("vert.x-eventloop-thread-");
+      double reconcileCpuBefore = reconcileCpuMillis();
+      long started = System.nanoTime();
+      applyAll(client, names);
+      long applied = System.nanoTime();
+      boolean allReady = waitForReady(started);
+      long ready = System.nanoTime();
+      double serverCpu = cpuMillisOfThreads("vert.x-eventloop-thread-") - serverCpuBefore;
+      double reconcileCpu = reconcileCpuMillis() - reconcileCpuBefore;
+      RequestCounter.Counts toReady = counter.snapshot().minus(startup);
+
+      Thread.sleep(10_000); // let the last events settle before the steady window
+      RequestCounter.Counts steadyStart = counter.snapshot();
+      Thread.sleep(steadySeconds * 1000L);
+      RequestCounter.Counts steady = counter.snapshot().minus(steadyStart);
+      double heapN = ProcessMemory.heapAfterGcMiB();
+      double rssN = ProcessMemory.rssMiB();
+
+      ReconcileCost cost = reconcileCost(client, registry, counter);
+
+      sampling = false;
+      Logging.configure(LogFormat.text, "OFF");
+      operator.stop();
+      operator = null;
+      operatorClient.close();
+      Thread.sleep(1000);
+      double heapNoOperator = ProcessMemory.heapAfterGcMiB();
+      watch.close();
+      kubelets.forEach(KubeletSimulator::close);
+      counter.close();
+
+      System.out.printf(
+          "scale: %d AppDeployments in %d namespaces, one PostgreSQL database and one Redis"
+              + " shared by all, %d kubelet simulators, %d cores, max heap %.0f MiB%n",
+          apps,
+          namespaces,
+          simulators,
+          Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().maxMemory() / 1048576.0);
+      System.out.printf(
+          "  applied in %.1f s; all Ready: %s after %.1f s (from the first create)%n",
+          (applied - started) / 1e9,
+          allReady ? "yes" : "NO (" + phaseCounts() + ")",
+          (ready - started) / 1e9);
+      System.out.printf(
+          "  CPU while reaching Ready: mock API server event loop (one thread) %.1f s, operator"
+              + " reconcile threads %.1f s%n",
+          serverCpu / 1000, reconcileCpu / 1000);
+      System.out.printf(
+          "  heap after GC MiB: harness without operator %.1f | operator idle %.1f (+%.1f) |"
+              + " with %d Ready %.1f | same objects, operator stopped %.1f => operator at %d:"
+              + " %.1f%n",
+          heapBase,
+          heapIdle,
+          heapIdle - heapBase,
+          apps,
+          heapN,
+          heapNoOperator,
+          apps,
+          heapN - heapNoOperator);
+      System.out.printf(
+          "  process RSS MiB: harness without operator %.0f | operator idle %.0f | with %d Ready"
+              + " %.0f%n",
+          rssBase, rssIdle, apps, rssN);
+      System.out.printf(
+          "  operator requests at start-up: %d (%s)%n", startup.total(), startup.byKind());
+      System.out.printf(
+          "  operator requests to Ready: %d reads + %d writes = %.2f per AppDeployment"
+              + " (%.2f reads, %.2f writes)%n    %s%n",
+          toReady.reads(),
+          toReady.writes(),
+          toReady.total() / (double) apps,
+          toReady.reads() / (double) apps,
+          toReady.writes() / (double) apps,
+          toReady.byKind());
+      System.out.printf(
+          "  steady state, %d s window: %.1f reads/min, %.1f writes/min %s%n",
+          steadySeconds,
+          steady.reads() * 60.0 / steadySeconds,
+          steady.writes() * 60.0 / steadySeconds,
+          steady.byKind());
+      System.out.printf(
+          "  steady-state reconcile (each Deployment touched once): %d reconciles, CPU %.2f ms"
+              + " per reconcile on the reconcile threads, wall %.2f ms mean (JOSDK timer);"
+              + " requests per reconcile %.2f reads, %.2f writes %s%n",
+          cost.reconciles,
+          cost.cpuMillis / Math.max(1, cost.reconciles),
+          cost.wallMillis / Math.max(1, cost.reconciles),
+          cost.requests.reads() / (double) Math.max(1, cost.reconciles),
+          cost.requests.writes() / (double) Math.max(1, cost.reconciles),
+          cost.requests.byKind());
+      return allReady ? 0 : 1;
+    }
+  }
+
+  private ResourceEventHandler<AppDeployment> phaseTracker() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(AppDeployment app) {
+        onUpdate(null, app);
+      }
+
+      @Override
+      public void onUpdate(AppDeployment old, AppDeployment app) {
+        Phase phase = app.getStatus() == null ? null : app.getStatus().getPhase();
+        String key = app.getMetadata().getNamespace() + "/" + app.getMetadata().getName();
+        if (phase == null) {
+          phases.remove(key);
+        } else {
+          phases.put(key, phase);
+        }
+      }
+
+      @Override
+      public void onDelete(AppDeployment app, boolean unknown) {}
+    };
+  }
+
+  private void applyAll(KubernetesClient client, List<String> names) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> creates = new ArrayList<>();
+      for (int i = 0; i < apps; i++) {
+        AppDeployment app = BenchApps.app("app-" + i, names.get(i % namespaces), true);
+        creates.add(pool.submit(() -> client.resource(app).create()));
+      }
+      for (Future<?> create : creates) {
+        create.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private boolean waitForReady(long started) throws InterruptedException {
+    long deadline = started + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (phases.values().stream().filter(p -> p == Phase.Ready).count() >= apps) {
+        return true;
+      }
+      if (System.nanoTime() > nextProgress) {
+        System.err.printf("  ... %.0f s: %s%n", (System.nanoTime() - started) / 1e9, phaseCounts());
+        nextProgress += TimeUnit.SECONDS.toNanos(30);
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  private String phaseCounts() {
+    Map<Phase, Long> counts = new java.util.TreeMap<>();
+    phases.values().forEach(p -> counts.merge(p, 1L, Long::sum));
+    return counts.toString();
+  }
+
+  /** JOSDK renames its pool threads while they reconcile: note which threads those are. */
+  private void sampleReconcileThreads() {
+    while (sampling) {
+      for (Thread thread : allThreads()) {
+        if (thread.getName().startsWith(RECONCILE_THREAD)) {
+          reconcileThreads.add(thread.getId());
+        }
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private record ReconcileCost(
+      long reconciles, double cpuMillis, double wallMillis, RequestCounter.Counts requests) {}
+
+  /**
+   * Touches every component Deployment once (an annotation nothing reads): each touch is an
+   * informer event and one reconcile that finds nothing to do.
+   */
+  private ReconcileCost reconcileCost(
+      KubernetesClient client, SimpleMeterRegistry registry, RequestCounter counter)
+      throws InterruptedException {
+    List<Deployment> deployments =
+        client
+            .apps()
+            .deployments()
+            .inAnyNamespace()
+            .withLabel(Labels.MANAGED_BY, Labels.MANAGER)
+            .list()
+            .getItems();
+    RequestCounter.Counts before = counter.snapshot();
+    long countBefore = reconcileCount(registry);
+    double wallBefore = reconcileWallMillis(registry);
+    double cpuBefore = reconcileCpuMillis();
+    for (Deployment d : deployments) {
+      client
+          .apps()
+          .deployments()
+          .inNamespace(d.getMetadata().getNamespace())
+          .withName(d.getMetadata().getName())
+          .edit(
+              e -> {
+                e.getMetadata()
+                    .getAnnotations()
+                    .put("bench.schemagate.dev/touched", Long.toString(System.nanoTime()));
+                return e;
+              });
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long last = -1;
+    while (System.nanoTime() < deadline) {
+      long now = reconcileCount(registry);
+      if (now - countBefore >= deployments.size() && now == last) {
+        break;
+      }
+      last = now;
+      Thread.sleep(1000);
+    }
+    return new ReconcileCost(
+        reconcileCount(registry) - countBefore,
+        reconcileCpuMillis() - cpuBefore,
+        reconcileWallMillis(registry) - wallBefore,
+        counter.snapshot().minus(before));
+  }
+
+  private double reconcileCpuMillis() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (long id : reconcileThreads) {
+      long cpu = threads.getThreadCpuTime(id);
+      if (cpu > 0) {
+        total += cpu;
+      }
+    }
+    return total / 1e6;
+  }
+
+  private static double cpuMillisOfThreads(String prefix) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (Thread thread : allThreads()) {
+      if (thread.getName().startsWith(prefix)) {
+        total += Math.max(0, mx.getThreadCpuTime(thread.getId()));
+      }
+    }
+    return total / 1e6;
+  }
+
+  private static Thread[] allThreads() {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[4096];
+    return java.util.Arrays.copyOf(threads, root.enumerate(threads, true));
+  }
+
+  private static List<Timer> reconcileTimers(SimpleMeterRegistry registry) {
+    List<Timer> timers = new ArrayList<>();
+    for (Meter meter : registry.getMeters()) {
+      if (meter instanceof Timer timer
+          && meter.getId().getName().startsWith("operator.sdk.controllers.execution.reconcile")) {
+        timers.add(timer);
+      }
+    }
+    return timers;
+  }
+
+  private static long reconcileCount(SimpleMeterRegistry registry) {
+    return reconcileTimers(registry).stream().mapToLong(Timer::count).sum();
+  }
+
+  private static double reconcileWallMillis(SimpleMeterRegistry registry) {
+    return reconcileTimers(registry).stream()
+        .mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS))
+        .sum();
+  }
+}
