@@ -5,11 +5,11 @@ import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.MigrationStatus;
 import dev.schemagate.migration.JobStates;
-import dev.schemagate.schema.InvalidRequirementsException;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.secrets.Resolution;
 import dev.schemagate.secrets.SecretResolver;
 import dev.schemagate.workload.Labels;
+import dev.schemagate.workload.SchemaGateContainer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -68,7 +68,10 @@ final class Observer {
     try {
       // The gate's init container and the verification need them; found wanting, nothing runs.
       SchemaRequirements.from(spec.getSchema(), spec.getDatabase());
-    } catch (InvalidRequirementsException e) {
+      if (SchemaGateContainer.enabled(spec)) {
+        SchemaGateContainer.encodedRequirements(spec);
+      }
+    } catch (IllegalArgumentException e) { // InvalidRequirementsException, or too large
       problems.add(e.getMessage());
     }
 

@@ -56,6 +56,28 @@ public final class SchemaGateContainer {
 
   private SchemaGateContainer() {}
 
+  /**
+   * The requirements as the gate's environment variable carries them.
+   *
+   * @throws IllegalArgumentException naming {@code spec.schema} when they do not fit even
+   *     compressed: the pod would never start (the kernel refuses the environment)
+   */
+  public static String encodedRequirements(AppDeploymentSpec spec) {
+    String requirements =
+        RequirementsEncoding.encode(
+            SchemaRequirements.from(spec.getSchema(), spec.getDatabase()).toJson());
+    if (requirements.length() > RequirementsEncoding.ENV_LIMIT) {
+      throw new IllegalArgumentException(
+          "spec.schema: the schema gate's requirements take "
+              + requirements.length() / 1024
+              + " KiB even compressed, more than the "
+              + RequirementsEncoding.ENV_LIMIT / 1024
+              + " KiB an environment variable can carry; require fewer objects or set"
+              + " spec.schemaGate.enabled=false");
+    }
+    return requirements;
+  }
+
   public static boolean enabled(AppDeploymentSpec spec) {
     return spec.getSchemaGate() == null || !Boolean.FALSE.equals(spec.getSchemaGate().getEnabled());
   }
@@ -74,20 +96,7 @@ public final class SchemaGateContainer {
             .endSecretKeyRef()
             .endValueFrom()
             .build());
-    String requirements =
-        RequirementsEncoding.encode(
-            SchemaRequirements.from(spec.getSchema(), spec.getDatabase()).toJson());
-    if (requirements.length() > RequirementsEncoding.ENV_LIMIT) {
-      // The pod would never start (the kernel refuses the environment): say so instead.
-      throw new IllegalArgumentException(
-          "spec.schema: the schema gate's requirements take "
-              + requirements.length() / 1024
-              + " KiB even compressed, more than the "
-              + RequirementsEncoding.ENV_LIMIT / 1024
-              + " KiB an environment variable can carry; require fewer objects or set"
-              + " spec.schemaGate.enabled=false");
-    }
-    env.add(new EnvVar(REQUIREMENTS_VARIABLE, requirements, null));
+    env.add(new EnvVar(REQUIREMENTS_VARIABLE, encodedRequirements(spec), null));
     if (spec.getDiagnostics() != null && spec.getDiagnostics().getEnv() != null) {
       env.add(
           new EnvVar(DIAGNOSTICS_VARIABLE, String.join(",", spec.getDiagnostics().getEnv()), null));

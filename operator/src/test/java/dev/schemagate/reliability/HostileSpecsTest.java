@@ -185,6 +185,26 @@ class HostileSpecsTest extends RigScenarios {
     assertThat(rig.world.jobs()).isEmpty();
   }
 
+  @Test
+  void requirementsTooLargeForTheSchemaGateStallNamingTheField() {
+    java.util.Random random = new java.util.Random(11); // incompressible names, fixed seed
+    List<TableRequirement> tables = new java.util.ArrayList<>();
+    for (int t = 0; t < 5000; t++) {
+      List<String> columns = new java.util.ArrayList<>();
+      for (int c = 0; c < 10; c++) {
+        columns.add("c" + Long.toString(random.nextLong(), 36));
+      }
+      tables.add(table("t" + t + "_" + Long.toString(random.nextLong(), 36), columns, null));
+    }
+    apply(a -> a.getSpec().getSchema().setTables(tables));
+
+    AppDeployment stalled = Awaits.reason(rig.world, "shop", "Stalled", "InvalidConfig");
+    assertThat(Awaits.messageOf(stalled, "Stalled"))
+        .startsWith("spec.schema: the schema gate's requirements take")
+        .contains("spec.schemaGate.enabled=false");
+    assertThat(rig.world.jobs()).isEmpty();
+  }
+
   private static TableRequirement table(String name, List<String> columns, List<String> indexes) {
     TableRequirement table = new TableRequirement();
     table.setName(name);
