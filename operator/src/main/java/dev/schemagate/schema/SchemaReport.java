@@ -44,38 +44,6 @@ public record SchemaReport(
     }
   }
 
-  public SchemaReport(
-      String schema,
-      boolean schemaFound,
-      List<String> missingTables,
-      Map<String, List<String>> missingColumnsByTable,
-      Map<String, List<String>> missingIndexesByTable,
-      FlywayCheck flyway,
-      Checked checked) {
-    this(
-        schema,
-        schemaFound,
-        missingTables,
-        missingColumnsByTable,
-        missingIndexesByTable,
-        flyway,
-        checked,
-        List.of());
-  }
-
-  /** The same report, told where tables of the missing names were found instead. */
-  public SchemaReport withElsewhere(List<String> schemas) {
-    return new SchemaReport(
-        schema,
-        schemaFound,
-        missingTables,
-        missingColumnsByTable,
-        missingIndexesByTable,
-        flyway,
-        checked,
-        schemas);
-  }
-
   public SchemaReport {
     elsewhere = List.copyOf(elsewhere);
     missingTables = List.copyOf(missingTables);

@@ -131,20 +131,20 @@ public final class SchemaVerifier {
                   FlywayHistoryQuery.read(
                       connection, findings.flywayRelation(), clientTimeoutSeconds));
     }
-    SchemaReport report =
-        new SchemaReport(
-            requirements.schema(),
-            findings.schemaFound(),
-            findings.missingTables(),
-            findings.missingColumns(),
-            findings.missingIndexes(),
-            flyway,
-            SchemaReport.Checked.of(requirements));
-    return findings.missingTables().isEmpty()
-        ? report
-        : report.withElsewhere(
-            schemasHolding(
-                connection, findings.missingTables(), requirements.schema(), clientTimeoutSeconds));
+    List<String> elsewhere =
+        findings.missingTables().isEmpty()
+            ? List.of()
+            : schemasHolding(
+                connection, findings.missingTables(), requirements.schema(), clientTimeoutSeconds);
+    return new SchemaReport(
+        requirements.schema(),
+        findings.schemaFound(),
+        findings.missingTables(),
+        findings.missingColumns(),
+        findings.missingIndexes(),
+        flyway,
+        SchemaReport.Checked.of(requirements),
+        elsewhere);
   }
 
   /**

@@ -629,25 +629,11 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private static void waitFor(String what, Duration timeout, Check check) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        if (check.ok()) {
-          return;
-        }
-      } catch (Exception e) {
-        // retry
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
+    org.awaitility.Awaitility.await(what)
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(check::ok);
   }
 
   private static String body(HttpClient client, URI uri, String token) throws Exception {

@@ -436,14 +436,7 @@ class LifecycleOnRealControlPlaneTest {
         .contains("kube-controller-manager");
     assertThat(deployment("shop-api").getSpec().getReplicas()).isZero();
     assertThat(deployment("shop-worker").getSpec().getReplicas()).isZero();
-    assertThat(
-            client
-                .pods()
-                .inNamespace(namespace)
-                .withLabel("app.kubernetes.io/component", "api")
-                .list()
-                .getItems())
-        .isEmpty();
+    assertThat(pods("api")).isEmpty();
     assertThat(simulator.errors()).isEmpty();
     return failed;
   }

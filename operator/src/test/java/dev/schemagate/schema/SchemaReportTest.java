@@ -19,7 +19,7 @@ class SchemaReportTest {
       Map<String, List<String>> columns,
       Map<String, List<String>> indexes,
       FlywayCheck flyway) {
-    return new SchemaReport("public", true, tables, columns, indexes, flyway, CHECKED);
+    return new SchemaReport("public", true, tables, columns, indexes, flyway, CHECKED, List.of());
   }
 
   @Test

@@ -54,6 +54,8 @@ public final class LifecycleHarness implements AutoCloseable {
   public final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+  private final LifecycleMetrics recorded = new LifecycleMetrics(metrics);
+
   /** The operator's own client: its requests carry the operator's User-Agent. */
   private final KubernetesClient operatorClient;
 
@@ -175,7 +177,7 @@ public final class LifecycleHarness implements AutoCloseable {
   }
 
   public void startOperator() {
-    startOperator(operatorClient, new LiveDependencyChecks(new LifecycleMetrics(metrics)));
+    startOperator(operatorClient, new LiveDependencyChecks(recorded));
   }
 
   /** The running operator, or null between {@link #stopOperator} and {@link #startOperator}. */
@@ -188,7 +190,6 @@ public final class LifecycleHarness implements AutoCloseable {
    * and with the given checks (which a test can wrap to inject a fault mid-verification).
    */
   public void startOperator(KubernetesClient operatorClient, DependencyChecks checks) {
-    LifecycleMetrics recorded = new LifecycleMetrics(metrics);
     operator =
         SchemagateOperator.create(
             operatorClient,
