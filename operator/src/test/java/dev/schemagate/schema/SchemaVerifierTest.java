@@ -294,6 +294,38 @@ class SchemaVerifierTest {
     assertThat(report.verified()).isTrue();
   }
 
+  /** Each table's columns and indexes travel as an array literal: its syntax must not leak. */
+  @Test
+  void namesThatMeanSomethingInAnArrayLiteralAreTakenLiterally() throws SQLException {
+    List<String> columns =
+        List.of("NULL", "a,b", "{x}", "back\\slash", "\"", " padded ", "\\\"", "Zoë");
+    StringBuilder create = new StringBuilder("CREATE TABLE \"t{1,2}\" (");
+    for (String column : columns) {
+      create.append(create.charAt(create.length() - 1) == '(' ? "" : ", ");
+      create.append('"').append(column.replace("\"", "\"\"")).append("\" INT");
+    }
+    exec(admin, create.append(')').toString(), "CREATE INDEX \"i\\,NULL\" ON \"t{1,2}\" (\"a,b\")");
+    List<String> missing = List.of("null", "a", "b", "\\", "x");
+
+    SchemaReport present =
+        verify(
+            SchemaRequirements.of(
+                schema, List.of(Table.of("t{1,2}", columns, List.of("i\\,NULL"))), null));
+    List<String> withMissing = new java.util.ArrayList<>(columns);
+    withMissing.addAll(missing);
+    SchemaReport absent =
+        verify(
+            SchemaRequirements.of(
+                schema,
+                List.of(Table.of("t{1,2}", withMissing, List.of("i\\,NULL", "NULL"))),
+                null));
+
+    assertThat(present.verified()).isTrue();
+    assertThat(absent.missingColumns())
+        .containsExactly("t{1,2}.null", "t{1,2}.a", "t{1,2}.b", "t{1,2}.\\", "t{1,2}.x");
+    assertThat(absent.missingIndexes()).containsExactly("t{1,2}.NULL");
+  }
+
   @Test
   void schemaThatDoesNotExistIsSaidSo() throws SQLException {
     SchemaReport report =
