@@ -1,5 +1,7 @@
 package dev.schemagate.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
@@ -10,6 +12,12 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /** Switches logback between the text and the JSON configuration at start-up. */
 public final class Logging {
 
+  /** Set by each configuration file to the format it writes: text or json. */
+  private static final String FORMAT_PROPERTY = "SCHEMAGATE_LOG_FORMAT_CONFIGURED";
+
+  /** The root level, a variable of the configuration files. */
+  private static final String LEVEL_PROPERTY = "SCHEMAGATE_LOG_LEVEL";
+
   private Logging() {}
 
   public static void configure(LogFormat format, String level) {
@@ -19,10 +27,18 @@ public final class Logging {
       SLF4JBridgeHandler.install();
     }
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    if (format.name().equals(context.getProperty(FORMAT_PROPERTY))) {
+      // Logback read this format's file when it started (logback.xml, the text one): only the
+      // level can differ, and reading the file again would add tens of milliseconds to every
+      // start of the schema gate.
+      context.putProperty(LEVEL_PROPERTY, level.toUpperCase(java.util.Locale.ROOT));
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level));
+      return;
+    }
     URL config =
         Logging.class.getResource(format == LogFormat.json ? "/logback-json.xml" : "/logback.xml");
     context.reset();
-    context.putProperty("SCHEMAGATE_LOG_LEVEL", level.toUpperCase(java.util.Locale.ROOT));
+    context.putProperty(LEVEL_PROPERTY, level.toUpperCase(java.util.Locale.ROOT));
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     try {

@@ -79,4 +79,26 @@ class LoggingTest {
         .contains("shown")
         .doesNotContain("hidden");
   }
+
+  /** The text configuration, once in place, is kept and only its level changed: JUL's included. */
+  @Test
+  void levelChangesOfTheConfigurationInPlaceReachJavaUtilLoggingToo() {
+    Logging.configure(LogFormat.json, "INFO");
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    Logging.configure(LogFormat.text, "INFO");
+    Logging.configure(LogFormat.text, "ERROR");
+    java.util.logging.Logger.getLogger("org.postgresql.Driver").warning("hidden-jul");
+    LoggerFactory.getLogger("dev.schemagate.test").warn("hidden-slf4j");
+    Logging.configure(LogFormat.text, "DEBUG");
+    java.util.logging.Logger.getLogger("org.postgresql.Driver").fine("shown-jul");
+    LoggerFactory.getLogger("dev.schemagate.test").debug("shown-slf4j");
+    System.setOut(originalOut);
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .doesNotContain("hidden")
+        .contains("DEBUG")
+        .contains("shown-jul")
+        .contains("shown-slf4j")
+        .doesNotStartWith("{");
+  }
 }
