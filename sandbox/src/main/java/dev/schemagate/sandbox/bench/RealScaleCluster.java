@@ -40,6 +40,7 @@ final class RealScaleCluster implements ScaleCluster {
 
   private static final String SERVICE_ACCOUNT =
       "system:serviceaccount:" + NAMESPACE + ":schemagate";
+  private static final String COMPONENT = "app.kubernetes.io/component";
   private static final Duration JOB_RUN_TIME = Duration.ofMillis(50);
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -157,8 +158,6 @@ final class RealScaleCluster implements ScaleCluster {
                           : PodSimulator.Outcome.RUNNING_READY));
     }
   }
-
-  private static final String COMPONENT = "app.kubernetes.io/component";
 
   /** {@link SchemagateOperator#newClient}'s configuration, plus the request counter. */
   @Override

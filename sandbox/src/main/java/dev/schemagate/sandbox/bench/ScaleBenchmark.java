@@ -115,6 +115,11 @@ public final class ScaleBenchmark implements Callable<Integer> {
   int simulators;
 
   @Option(
+      names = "--reconcile-threads",
+      description = "The operator's reconcile threads. Default: the operator's default.")
+  Integer reconcileThreads;
+
+  @Option(
       names = "--steady-seconds",
       defaultValue = "60",
       description = "Length of the steady-state window. Default: ${DEFAULT-VALUE}.")
@@ -127,7 +132,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
   int timeoutSeconds;
 
   private final Map<String, Phase> phases = new ConcurrentHashMap<>();
-  private final Set<Long> reconcileThreads = ConcurrentHashMap.newKeySet();
+  private final Set<Long> reconcileThreadIds = ConcurrentHashMap.newKeySet();
   private volatile boolean sampling = true;
 
   public static void main(String[] args) {
@@ -161,10 +166,11 @@ public final class ScaleBenchmark implements Callable<Integer> {
       KubernetesClient operatorClient = cluster.newOperatorClient();
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       LifecycleMetrics metrics = new LifecycleMetrics(registry);
+      OperatorSettings settings = operatorSettings();
       Operator operator =
           SchemagateOperator.create(
               operatorClient,
-              OperatorSettings.defaults(),
+              settings,
               new LiveDependencyChecks(metrics),
               metrics,
               LeaderElection.disabled(),
@@ -178,13 +184,17 @@ public final class ScaleBenchmark implements Callable<Integer> {
       Map<String, ProcessHandle> processes = new LinkedHashMap<>(cluster.processes());
       processes.putAll(databaseProcesses(databases, database));
       cluster.report(); // from here on
-      Cpu cpuBefore = cpu(cluster, processes);
+      CpuUse cpuBefore = cpu(cluster, processes);
+      long reconcilesBefore = reconcileCount(registry);
+      double reconcileWallBefore = reconcileWallMillis(registry);
       long started = System.nanoTime();
       applyAll(client, names);
       long applied = System.nanoTime();
       boolean allReady = waitForReady(started);
       long ready = System.nanoTime();
-      Cpu cpuToReady = cpu(cluster, processes).minus(cpuBefore);
+      CpuUse cpuToReady = cpu(cluster, processes).minus(cpuBefore);
+      long reconcilesToReady = reconcileCount(registry) - reconcilesBefore;
+      double reconcileWallToReady = reconcileWallMillis(registry) - reconcileWallBefore;
       List<String> clusterToReady = cluster.report();
       RequestCounter.Counts toReady = counter.snapshot().minus(startup);
 
@@ -221,6 +231,14 @@ public final class ScaleBenchmark implements Callable<Integer> {
           (ready - started) / 1e9);
       System.out.println("  " + cpuToReady.describe((ready - started) / 1e6));
       clusterToReady.forEach(line -> System.out.println("  " + line));
+      System.out.printf(
+          "  reconciles while reaching Ready: %d, wall %.1f ms mean (JOSDK timer), CPU %.1f ms"
+              + " mean; the %d reconcile threads busy %.0f %% of the time%n",
+          reconcilesToReady,
+          reconcileWallToReady / Math.max(1, reconcilesToReady),
+          cpuToReady.reconcile() / Math.max(1, reconcilesToReady),
+          settings.reconcileThreads(),
+          100 * reconcileWallToReady / (settings.reconcileThreads() * (ready - started) / 1e6));
       System.out.printf(
           "  heap after GC MiB: harness without operator %.1f | operator idle %.1f (+%.1f) |"
               + " with %d Ready %.1f | same objects, operator stopped %.1f => operator at %d:"
@@ -268,6 +286,19 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
   }
 
+  private OperatorSettings operatorSettings() {
+    OperatorSettings defaults = OperatorSettings.defaults();
+    if (reconcileThreads == null) {
+      return defaults;
+    }
+    return new OperatorSettings(
+        defaults.namespaces(),
+        reconcileThreads,
+        defaults.operatorImage(),
+        defaults.stuckPodGrace(),
+        defaults.jobsToKeep());
+  }
+
   private ScaleCluster startCluster() {
     if (apiServer == ApiServer.real) {
       return new RealScaleCluster(nonBlank(apiServerFlags), nonBlank(controllerManagerFlags));
@@ -299,10 +330,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
     return processes;
   }
 
-  private Cpu cpu(ScaleCluster cluster, Map<String, ProcessHandle> processes) {
+  private CpuUse cpu(ScaleCluster cluster, Map<String, ProcessHandle> processes) {
     Map<String, Double> processCpu = new LinkedHashMap<>();
     processes.forEach((name, process) -> processCpu.put(name, CpuTimes.ofProcessTree(process)));
-    return new Cpu(
+    return new CpuUse(
         processCpu,
         cluster.cpuMillis(),
         reconcileCpuMillis(),
@@ -310,69 +341,6 @@ public final class ScaleBenchmark implements Callable<Integer> {
         CpuTimes.threads(),
         Map.of(),
         CpuTimes.machineBusy());
-  }
-
-  /**
-   * CPU time in ms: other processes by name, threads of this JVM by name (the cluster's, the
-   * operator's reconcile threads), this JVM, its threads (a sample, or after {@link #minus} the CPU
-   * per pool), the whole machine.
-   */
-  record Cpu(
-      Map<String, Double> processes,
-      Map<String, Double> threads,
-      double reconcile,
-      double jvm,
-      Map<Long, CpuTimes.ThreadCpu> sample,
-      Map<String, Double> pools,
-      double machine) {
-
-    private static final int POOLS_SHOWN = 6;
-
-    Cpu minus(Cpu before) {
-      return new Cpu(
-          minus(processes, before.processes),
-          minus(threads, before.threads),
-          reconcile - before.reconcile,
-          jvm - before.jvm,
-          Map.of(),
-          CpuTimes.byPool(before.sample, sample),
-          machine - before.machine);
-    }
-
-    private static Map<String, Double> minus(Map<String, Double> now, Map<String, Double> then) {
-      Map<String, Double> diff = new LinkedHashMap<>();
-      now.forEach((name, ms) -> diff.put(name, ms - then.getOrDefault(name, 0.0)));
-      return diff;
-    }
-
-    String describe(double wallMillis) {
-      StringBuilder text = new StringBuilder("CPU while reaching Ready: ");
-      processes.forEach((name, ms) -> text.append(String.format("%s %.1f s, ", name, ms / 1000)));
-      text.append(String.format("this JVM %.1f s, in which ", jvm / 1000));
-      threads.forEach((name, ms) -> text.append(String.format("%s %.1f s, ", name, ms / 1000)));
-      text.append(String.format("operator reconcile threads %.1f s%n", reconcile / 1000));
-      text.append("    this JVM's busiest threads: ");
-      text.append(
-          String.join(
-              ", ",
-              pools.entrySet().stream()
-                  .limit(POOLS_SHOWN)
-                  .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue() / 1000))
-                  .toList()));
-      int cores = Runtime.getRuntime().availableProcessors();
-      double ours = jvm + processes.values().stream().mapToDouble(Double::doubleValue).sum();
-      return text.append(
-              String.format(
-                  "%n    machine busy %.1f s of %.1f s (%d cores x %.1f s wall) = %.0f %%; of"
-                      + " that, %.1f s outside this benchmark's processes",
-                  machine / 1000,
-                  cores * wallMillis / 1000,
-                  cores,
-                  wallMillis / 1000,
-                  100 * machine / (cores * wallMillis),
-                  (machine - ours) / 1000))
-          .toString();
-    }
   }
 
   private ResourceEventHandler<AppDeployment> phaseTracker() {
@@ -441,7 +409,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     while (sampling) {
       for (Thread thread : CpuTimes.allThreads()) {
         if (thread.getName().startsWith(RECONCILE_THREAD)) {
-          reconcileThreads.add(thread.getId());
+          reconcileThreadIds.add(thread.getId());
         }
       }
       try {
@@ -508,7 +476,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
   private double reconcileCpuMillis() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long total = 0;
-    for (long id : reconcileThreads) {
+    for (long id : reconcileThreadIds) {
       long cpu = threads.getThreadCpuTime(id);
       if (cpu > 0) {
         total += cpu;
