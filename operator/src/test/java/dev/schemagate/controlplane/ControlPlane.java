@@ -131,6 +131,8 @@ public final class ControlPlane implements AutoCloseable {
   public static final class Builder {
     private final Map<String, User> users = new LinkedHashMap<>();
     private boolean controllerManager;
+    private final List<String> apiServerFlags = new ArrayList<>();
+    private final List<String> controllerManagerFlags = new ArrayList<>();
     private Path binaries;
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
@@ -157,6 +159,24 @@ public final class ControlPlane implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Extra kube-apiserver flags, e.g. {@code --max-requests-inflight=800}, appended after the
+     * plane's own (for a flag given twice, the last one wins).
+     */
+    public Builder apiServerFlags(String... flags) {
+      apiServerFlags.addAll(Arrays.asList(flags));
+      return this;
+    }
+
+    /**
+     * Extra kube-controller-manager flags, e.g. {@code --kube-api-qps=200}, appended after the
+     * plane's own (for a flag given twice, the last one wins).
+     */
+    public Builder controllerManagerFlags(String... flags) {
+      controllerManagerFlags.addAll(Arrays.asList(flags));
+      return this;
+    }
+
     /** Directory with the binaries; default {@link KubeBinaries#directory()}. */
     public Builder binaries(Path directory) {
       this.binaries = directory;
@@ -175,7 +195,13 @@ public final class ControlPlane implements AutoCloseable {
     public ControlPlane start() {
       Path bin = binaries != null ? binaries : KubeBinaries.directory();
       for (int attempt = 1; ; attempt++) {
-        ControlPlane plane = new ControlPlane(bin, new ArrayList<>(users.values()), startupTimeout);
+        ControlPlane plane =
+            new ControlPlane(
+                bin,
+                new ArrayList<>(users.values()),
+                startupTimeout,
+                apiServerFlags,
+                controllerManagerFlags);
         try {
           plane.startCore();
           if (controllerManager) {
@@ -203,6 +229,8 @@ public final class ControlPlane implements AutoCloseable {
   private final Path binaries;
   private final List<User> users;
   private final Duration startupTimeout;
+  private final List<String> apiServerFlags;
+  private final List<String> controllerManagerFlags;
   private final Map<String, String> tokens = new LinkedHashMap<>();
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final Path dir;
@@ -215,10 +243,17 @@ public final class ControlPlane implements AutoCloseable {
   private Duration coreStartup = Duration.ZERO;
   private Duration controllerManagerStartup = Duration.ZERO;
 
-  private ControlPlane(Path binaries, List<User> users, Duration startupTimeout) {
+  private ControlPlane(
+      Path binaries,
+      List<User> users,
+      Duration startupTimeout,
+      List<String> apiServerFlags,
+      List<String> controllerManagerFlags) {
     this.binaries = binaries;
     this.users = List.copyOf(users);
     this.startupTimeout = startupTimeout;
+    this.apiServerFlags = List.copyOf(apiServerFlags);
+    this.controllerManagerFlags = List.copyOf(controllerManagerFlags);
     try {
       this.dir = Files.createTempDirectory("schemagate-kube-");
     } catch (IOException e) {
@@ -437,7 +472,8 @@ public final class ControlPlane implements AutoCloseable {
 
     launch(
         "kube-apiserver",
-        List.of(
+        withExtra(
+            apiServerFlags,
             "--etcd-servers=http://127.0.0.1:" + etcdPort,
             "--bind-address=127.0.0.1",
             "--secure-port=" + apiPort,
@@ -477,7 +513,8 @@ public final class ControlPlane implements AutoCloseable {
     long deadline = start + startupTimeout.toNanos();
     launch(
         "kube-controller-manager",
-        List.of(
+        withExtra(
+            controllerManagerFlags,
             "--kubeconfig=" + kubeconfig(),
             "--flex-volume-plugin-dir=" + dir.resolve("kcm-flexvolume"),
             "--secure-port=0",
@@ -500,6 +537,12 @@ public final class ControlPlane implements AutoCloseable {
     System.err.printf(
         "[control-plane] kube-controller-manager working after %d ms%n",
         controllerManagerStartup.toMillis());
+  }
+
+  private static List<String> withExtra(List<String> extra, String... own) {
+    List<String> args = new ArrayList<>(Arrays.asList(own));
+    args.addAll(extra);
+    return args;
   }
 
   private void launch(String name, List<String> args) {

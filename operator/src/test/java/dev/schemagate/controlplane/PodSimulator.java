@@ -32,8 +32,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -130,6 +129,9 @@ public final class PodSimulator implements AutoCloseable {
     }
   }
 
+  /** Name prefix of the simulators' threads (one per simulator, then the namespace). */
+  public static final String THREAD_PREFIX = "pod-simulator-";
+
   private static final AtomicInteger IP_COUNTER = new AtomicInteger(1);
 
   private final KubernetesClient client;
@@ -142,7 +144,7 @@ public final class PodSimulator implements AutoCloseable {
   private final Set<String> played = ConcurrentHashMap.newKeySet();
   private final List<Step> steps = new CopyOnWriteArrayList<>();
   private final List<Throwable> errors = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService executor;
+  private final ScheduledThreadPoolExecutor executor;
   private SharedIndexInformer<Pod> informer;
 
   private PodSimulator(Builder builder, Function<Pod, Outcome> scenario) {
@@ -154,9 +156,10 @@ public final class PodSimulator implements AutoCloseable {
     this.node = builder.node;
     this.scenario = scenario;
     this.executor =
-        Executors.newSingleThreadScheduledExecutor(
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
-              Thread thread = new Thread(r, "pod-simulator-" + namespace);
+              Thread thread = new Thread(r, THREAD_PREFIX + namespace);
               thread.setDaemon(true);
               return thread;
             });
@@ -214,6 +217,14 @@ public final class PodSimulator implements AutoCloseable {
             errors.add(e);
           }
         });
+  }
+
+  /**
+   * Status writes waiting for the simulator's thread: Pods seen but not yet played, and Pods still
+   * to be terminated (including those whose run time has not elapsed yet).
+   */
+  public int backlog() {
+    return executor.getQueue().size();
   }
 
   /** Every status write so far, in order. */

@@ -100,6 +100,21 @@ class LoggingGuardTest {
         .contains("\"formattedMessage\":\"with pairs\"");
   }
 
+  @Test
+  void theMaskerIsRebuiltOnlyWhenAnOwnersValuesChange() {
+    LogGuard.rememberSecrets("prod/prosaas", List.of("sk_live_4eC39HqLyjWD"));
+    Masker first = LogGuard.masker();
+
+    LogGuard.rememberSecrets("prod/prosaas", List.of("sk_live_4eC39HqLyjWD"));
+    assertThat(LogGuard.masker()).isSameAs(first);
+
+    LogGuard.rememberSecrets("prod/prosaas", List.of("sk_live_rotated9Q2x"));
+    assertThat(LogGuard.masker()).isNotSameAs(first);
+    assertThat(LogGuard.masker().maskText("key sk_live_rotated9Q2x, old sk_live_4eC39HqLyjWD"))
+        .isEqualTo("key ***, old sk_live_4eC39HqLyjWD");
+    LogGuard.forget("prod/prosaas");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"/logback.xml", "/logback-json.xml"})
   void knownSecretValuesAreHiddenInAnyShape(String config) throws Exception {

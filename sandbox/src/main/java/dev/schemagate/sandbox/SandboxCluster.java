@@ -19,7 +19,9 @@ import java.util.HashMap;
  */
 public final class SandboxCluster implements AutoCloseable {
 
-  static final String CRD_RESOURCE = "/META-INF/fabric8/appdeployments.schemagate.dev-v1.yml";
+  /** The AppDeployment CRD on the classpath (the same as crds/ in the repository). */
+  public static final String CRD_RESOURCE =
+      "/META-INF/fabric8/appdeployments.schemagate.dev-v1.yml";
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;

@@ -25,10 +25,15 @@ public final class LogGuard {
     return masker;
   }
 
-  /** Replaces the secret values known for {@code owner}. */
+  /**
+   * Replaces the secret values known for {@code owner}. Rebuilding the masker takes every owner's
+   * values, so it happens only when this owner's values changed (not on every reconcile).
+   */
   public static void rememberSecrets(String owner, Collection<String> values) {
-    secretsByOwner.put(owner, List.copyOf(values));
-    rebuild();
+    List<String> copy = List.copyOf(values);
+    if (!copy.equals(secretsByOwner.put(owner, copy))) {
+      rebuild();
+    }
   }
 
   public static void forget(String owner) {
@@ -38,6 +43,7 @@ public final class LogGuard {
 
   private static synchronized void rebuild() {
     masker =
-        Masker.withKnownSecrets(secretsByOwner.values().stream().flatMap(List::stream).toList());
+        Masker.withKnownSecrets(
+            secretsByOwner.values().stream().flatMap(List::stream).distinct().toList());
   }
 }

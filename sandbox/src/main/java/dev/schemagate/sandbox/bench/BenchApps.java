@@ -24,6 +24,12 @@ public final class BenchApps {
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
         .create();
+    secret(client, namespace, databaseUrl, redisUrl);
+  }
+
+  /** The Secret with the database URL and, when given, the Redis URL. */
+  public static void secret(
+      KubernetesClient client, String namespace, String databaseUrl, String redisUrl) {
     SecretBuilder secret =
         new SecretBuilder()
             .withNewMetadata()

@@ -2,8 +2,12 @@ package dev.schemagate.sandbox.bench;
 
 import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.testing.ApiRequest;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.URI;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -12,25 +16,62 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts the operator's requests to the mock API server (told apart by its User-Agent, so the
- * harness's and the kubelet simulator's own requests do not count), by verb and resource. A
- * background thread drains what the server records, so the server's queue does not grow.
+ * Counts the operator's requests by verb and resource. Fed either by the mock API server (what it
+ * recorded, told apart by the User-Agent so the harness's and the kubelet simulator's requests do
+ * not count; a background thread drains the server's queue so it does not grow) or, on a real API
+ * server, by an {@link Interceptor} on the operator's own client, which sees each request it sends.
  */
 final class RequestCounter implements AutoCloseable {
 
   private static final Set<String> READS = Set.of("get", "list", "watch");
 
-  private final KubernetesMockServer server;
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final KubernetesMockServer server;
   private final Thread drainer;
   private volatile boolean running = true;
   private volatile long drained;
 
-  RequestCounter(KubernetesMockServer server) {
+  private RequestCounter(KubernetesMockServer server) {
     this.server = server;
-    this.drainer = new Thread(this::drain, "request-counter");
-    drainer.setDaemon(true);
-    drainer.start();
+    if (server == null) {
+      this.drainer = null;
+    } else {
+      this.drainer = new Thread(this::drain, "request-counter");
+      drainer.setDaemon(true);
+      drainer.start();
+    }
+  }
+
+  /** Counts what the mock server records with the operator's User-Agent. */
+  static RequestCounter ofMockServer(KubernetesMockServer server) {
+    return new RequestCounter(server);
+  }
+
+  /** Counts what passes through {@link #interceptor()}. */
+  static RequestCounter clientSide() {
+    return new RequestCounter(null);
+  }
+
+  /** Counts every request (retries included) of the client it is added to. */
+  Interceptor interceptor() {
+    return new Interceptor() {
+      @Override
+      public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+        URI uri = request.uri();
+        record(
+            request.method(),
+            uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+      }
+    };
+  }
+
+  void record(String method, String pathAndQuery) {
+    ApiRequest.of(method, pathAndQuery)
+        .ifPresent(
+            a ->
+                counts
+                    .computeIfAbsent(a.verb() + " " + a.ruleResource(), k -> new LongAdder())
+                    .increment());
   }
 
   private void drain() {
@@ -42,12 +83,7 @@ final class RequestCounter implements AutoCloseable {
         }
         String agent = r.getHeader("User-Agent");
         if (agent != null && agent.startsWith(SchemagateOperator.USER_AGENT)) {
-          ApiRequest.of(r.getMethod(), r.getPath())
-              .ifPresent(
-                  a ->
-                      counts
-                          .computeIfAbsent(a.verb() + " " + a.ruleResource(), k -> new LongAdder())
-                          .increment());
+          record(r.getMethod(), r.getPath());
         }
         drained++;
       } catch (InterruptedException e) {
@@ -57,13 +93,15 @@ final class RequestCounter implements AutoCloseable {
     }
   }
 
-  /** Waits until the server's queue is drained (the requests sent so far are counted). */
+  /** The requests sent so far; with the mock server, once its queue is drained. */
   Counts snapshot() throws InterruptedException {
-    long last;
-    do {
-      last = drained;
-      Thread.sleep(300);
-    } while (drained != last);
+    if (drainer != null) {
+      long last;
+      do {
+        last = drained;
+        Thread.sleep(300);
+      } while (drained != last);
+    }
     Map<String, Long> copy = new TreeMap<>();
     counts.forEach((k, v) -> copy.put(k, v.sum()));
     return new Counts(copy);
@@ -72,7 +110,9 @@ final class RequestCounter implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    drainer.interrupt();
+    if (drainer != null) {
+      drainer.interrupt();
+    }
   }
 
   /** Requests by "verb resource", e.g. {@code get secrets}. */

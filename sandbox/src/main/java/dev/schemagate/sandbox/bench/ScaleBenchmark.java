@@ -11,8 +11,6 @@ import dev.schemagate.runtime.Leadership;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.sandbox.Databases;
-import dev.schemagate.sandbox.SandboxCluster;
-import dev.schemagate.testing.KubeletSimulator;
 import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,9 +22,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.time.Duration;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,10 +41,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Scale: N AppDeployments applied at once on the mock API server, with the kubelet simulator, one
- * real PostgreSQL database and one Redis shared by all, and the real operator in this JVM. Prints
- * the time until all are Ready, heap and RSS idle and with N, the operator's API requests (by its
- * User-Agent) to reach Ready and once steady, and the CPU time per steady-state reconcile.
+ * Scale: N AppDeployments applied at once, one real PostgreSQL database and one Redis shared by
+ * all, and the real operator in this JVM; on the mock API server with the kubelet simulator, or on
+ * a real control plane (etcd, kube-apiserver, kube-controller-manager) with a pod simulator per
+ * namespace. Prints the time until all are Ready, where the CPU went meanwhile, heap and RSS idle
+ * and with N, the operator's API requests to reach Ready and once steady, and the CPU time per
+ * steady-state reconcile.
  */
 @Command(
     name = "scale",
@@ -54,6 +57,41 @@ import picocli.CommandLine.Option;
 public final class ScaleBenchmark implements Callable<Integer> {
 
   private static final String RECONCILE_THREAD = "ReconcilerExecutor-";
+
+  /** Where the benchmark's objects live. */
+  enum ApiServer {
+    mock,
+    real
+  }
+
+  @Option(
+      names = "--api-server",
+      defaultValue = "mock",
+      description =
+          "mock: the Fabric8 mock API server in this JVM (one event-loop thread, no controllers;"
+              + " kubelet simulators play the Job and Deployment controllers). real: etcd,"
+              + " kube-apiserver and kube-controller-manager as child processes (binaries from"
+              + " scripts/kube-binaries.sh or $SCHEMAGATE_KUBE_BIN), one pod simulator per"
+              + " namespace as the kubelet. Default: ${DEFAULT-VALUE}.")
+  ApiServer apiServer;
+
+  @Option(
+      names = "--controller-manager-flags",
+      split = ",",
+      defaultValue = RealScaleCluster.DEFAULT_CONTROLLER_MANAGER_FLAGS,
+      description =
+          "Real API server only: extra kube-controller-manager flags, comma-separated (empty for"
+              + " none). The defaults lift its client rate limit (QPS 20, burst 30) and its 5"
+              + " concurrent syncs per controller. Default: ${DEFAULT-VALUE}.")
+  List<String> controllerManagerFlags;
+
+  @Option(
+      names = "--api-server-flags",
+      split = ",",
+      description =
+          "Real API server only: extra kube-apiserver flags, comma-separated, e.g."
+              + " --max-requests-inflight=800. Default: none.")
+  List<String> apiServerFlags = new ArrayList<>();
 
   @Option(
       names = "--apps",
@@ -71,9 +109,15 @@ public final class ScaleBenchmark implements Callable<Integer> {
       names = "--simulators",
       defaultValue = "4",
       description =
-          "Kubelet simulators (one worker thread each), the namespaces split among them."
+          "Mock API server only: kubelet simulators (one worker thread each), the namespaces"
+              + " split among them; a real API server gets one pod simulator per namespace."
               + " Default: ${DEFAULT-VALUE}.")
   int simulators;
+
+  @Option(
+      names = "--reconcile-threads",
+      description = "The operator's reconcile threads. Default: the operator's default.")
+  Integer reconcileThreads;
 
   @Option(
       names = "--steady-seconds",
@@ -88,7 +132,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
   int timeoutSeconds;
 
   private final Map<String, Phase> phases = new ConcurrentHashMap<>();
-  private final Set<Long> reconcileThreads = ConcurrentHashMap.newKeySet();
+  private final Set<Long> reconcileThreadIds = ConcurrentHashMap.newKeySet();
   private volatile boolean sampling = true;
 
   public static void main(String[] args) {
@@ -98,7 +142,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.configure(LogFormat.text, "ERROR");
-    try (SandboxCluster cluster = SandboxCluster.start();
+    try (ScaleCluster cluster = startCluster();
         Databases databases = Databases.start()) {
       KubernetesClient client = cluster.client();
       String database = databases.createDatabase();
@@ -106,16 +150,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
       List<String> names = new ArrayList<>();
       for (int i = 0; i < namespaces; i++) {
         names.add("scale-" + i);
-        BenchApps.namespace(client, names.get(i), databases.url(database), databases.redisUrl());
+        cluster.namespace(names.get(i), databases.url(database), databases.redisUrl());
       }
-      List<KubeletSimulator> kubelets = new ArrayList<>();
-      for (int s = 0; s < simulators; s++) {
-        Set<String> share = new HashSet<>();
-        for (int i = s; i < namespaces; i += simulators) {
-          share.add(names.get(i));
-        }
-        kubelets.add(new KubeletSimulator(client, share).jobRunTime(Duration.ofMillis(50)).start());
-      }
+      cluster.startKubelets(names);
       SharedIndexInformer<AppDeployment> watch =
           client.resources(AppDeployment.class).inAnyNamespace().inform(phaseTracker());
       Thread sampler = new Thread(this::sampleReconcileThreads, "reconcile-thread-sampler");
@@ -125,14 +162,15 @@ public final class ScaleBenchmark implements Callable<Integer> {
       double heapBase = ProcessMemory.heapAfterGcMiB();
       double rssBase = ProcessMemory.rssMiB();
 
-      RequestCounter counter = new RequestCounter(cluster.server());
-      KubernetesClient operatorClient = SchemagateOperator.newClient(client);
+      RequestCounter counter = cluster.requests();
+      KubernetesClient operatorClient = cluster.newOperatorClient();
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       LifecycleMetrics metrics = new LifecycleMetrics(registry);
+      OperatorSettings settings = operatorSettings();
       Operator operator =
           SchemagateOperator.create(
               operatorClient,
-              OperatorSettings.defaults(),
+              settings,
               new LiveDependencyChecks(metrics),
               metrics,
               LeaderElection.disabled(),
@@ -143,15 +181,21 @@ public final class ScaleBenchmark implements Callable<Integer> {
       double heapIdle = ProcessMemory.heapAfterGcMiB();
       double rssIdle = ProcessMemory.rssMiB();
 
-      double serverCpuBefore = cpuMillisOfThreads("vert.x-eventloop-thread-");
-      double reconcileCpuBefore = reconcileCpuMillis();
+      Map<String, ProcessHandle> processes = new LinkedHashMap<>(cluster.processes());
+      processes.putAll(databaseProcesses(databases, database));
+      cluster.report(); // from here on
+      CpuUse cpuBefore = cpu(cluster, processes);
+      long reconcilesBefore = reconcileCount(registry);
+      double reconcileWallBefore = reconcileWallMillis(registry);
       long started = System.nanoTime();
       applyAll(client, names);
       long applied = System.nanoTime();
       boolean allReady = waitForReady(started);
       long ready = System.nanoTime();
-      double serverCpu = cpuMillisOfThreads("vert.x-eventloop-thread-") - serverCpuBefore;
-      double reconcileCpu = reconcileCpuMillis() - reconcileCpuBefore;
+      CpuUse cpuToReady = cpu(cluster, processes).minus(cpuBefore);
+      long reconcilesToReady = reconcileCount(registry) - reconcilesBefore;
+      double reconcileWallToReady = reconcileWallMillis(registry) - reconcileWallBefore;
+      List<String> clusterToReady = cluster.report();
       RequestCounter.Counts toReady = counter.snapshot().minus(startup);
 
       Thread.sleep(10_000); // let the last events settle before the steady window
@@ -171,26 +215,30 @@ public final class ScaleBenchmark implements Callable<Integer> {
       Thread.sleep(1000);
       double heapNoOperator = ProcessMemory.heapAfterGcMiB();
       watch.close();
-      kubelets.forEach(KubeletSimulator::close);
-      counter.close();
 
       System.out.printf(
           "scale: %d AppDeployments in %d namespaces, one PostgreSQL database and one Redis"
-              + " shared by all, %d kubelet simulators, %d cores, max heap %.0f MiB%n",
+              + " shared by all, %d cores, max heap %.0f MiB%n",
           apps,
           namespaces,
-          simulators,
           Runtime.getRuntime().availableProcessors(),
           Runtime.getRuntime().maxMemory() / 1048576.0);
+      cluster.settings().forEach(line -> System.out.println("  " + line));
       System.out.printf(
           "  applied in %.1f s; all Ready: %s after %.1f s (from the first create)%n",
           (applied - started) / 1e9,
           allReady ? "yes" : "NO (" + phaseCounts() + ")",
           (ready - started) / 1e9);
+      System.out.println("  " + cpuToReady.describe((ready - started) / 1e6));
+      clusterToReady.forEach(line -> System.out.println("  " + line));
       System.out.printf(
-          "  CPU while reaching Ready: mock API server event loop (one thread) %.1f s, operator"
-              + " reconcile threads %.1f s%n",
-          serverCpu / 1000, reconcileCpu / 1000);
+          "  reconciles while reaching Ready: %d, wall %.1f ms mean (JOSDK timer), CPU %.1f ms"
+              + " mean; the %d reconcile threads busy %.0f %% of the time%n",
+          reconcilesToReady,
+          reconcileWallToReady / Math.max(1, reconcilesToReady),
+          cpuToReady.reconcile() / Math.max(1, reconcilesToReady),
+          settings.reconcileThreads(),
+          100 * reconcileWallToReady / (settings.reconcileThreads() * (ready - started) / 1e6));
       System.out.printf(
           "  heap after GC MiB: harness without operator %.1f | operator idle %.1f (+%.1f) |"
               + " with %d Ready %.1f | same objects, operator stopped %.1f => operator at %d:"
@@ -236,6 +284,63 @@ public final class ScaleBenchmark implements Callable<Integer> {
           cost.requests.byKind());
       return allReady ? 0 : 1;
     }
+  }
+
+  private OperatorSettings operatorSettings() {
+    OperatorSettings defaults = OperatorSettings.defaults();
+    if (reconcileThreads == null) {
+      return defaults;
+    }
+    return new OperatorSettings(
+        defaults.namespaces(),
+        reconcileThreads,
+        defaults.operatorImage(),
+        defaults.stuckPodGrace(),
+        defaults.jobsToKeep());
+  }
+
+  private ScaleCluster startCluster() {
+    if (apiServer == ApiServer.real) {
+      return new RealScaleCluster(nonBlank(apiServerFlags), nonBlank(controllerManagerFlags));
+    }
+    return new MockScaleCluster(simulators);
+  }
+
+  private static List<String> nonBlank(List<String> flags) {
+    return flags.stream().map(String::strip).filter(f -> !f.isEmpty()).toList();
+  }
+
+  /** The PostgreSQL server (found through a connection's backend, whose parent it is), Redis. */
+  private static Map<String, ProcessHandle> databaseProcesses(Databases databases, String db)
+      throws SQLException {
+    Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+    try (Connection c = databases.connect(db);
+        Statement s = c.createStatement();
+        ResultSet backend = s.executeQuery("SELECT pg_backend_pid()")) {
+      backend.next();
+      ProcessHandle.of(backend.getLong(1))
+          .flatMap(ProcessHandle::parent)
+          .ifPresent(p -> processes.put("PostgreSQL", p));
+    }
+    ProcessHandle.current()
+        .children()
+        .filter(p -> p.info().command().orElse("").contains("redis-server"))
+        .findFirst()
+        .ifPresent(p -> processes.put("Redis", p));
+    return processes;
+  }
+
+  private CpuUse cpu(ScaleCluster cluster, Map<String, ProcessHandle> processes) {
+    Map<String, Double> processCpu = new LinkedHashMap<>();
+    processes.forEach((name, process) -> processCpu.put(name, CpuTimes.ofProcessTree(process)));
+    return new CpuUse(
+        processCpu,
+        cluster.cpuMillis(),
+        reconcileCpuMillis(),
+        CpuTimes.ofProcess(ProcessHandle.current()),
+        CpuTimes.threads(),
+        Map.of(),
+        CpuTimes.machineBusy());
   }
 
   private ResourceEventHandler<AppDeployment> phaseTracker() {
@@ -302,9 +407,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
   /** JOSDK renames its pool threads while they reconcile: note which threads those are. */
   private void sampleReconcileThreads() {
     while (sampling) {
-      for (Thread thread : allThreads()) {
+      for (Thread thread : CpuTimes.allThreads()) {
         if (thread.getName().startsWith(RECONCILE_THREAD)) {
-          reconcileThreads.add(thread.getId());
+          reconcileThreadIds.add(thread.getId());
         }
       }
       try {
@@ -371,33 +476,13 @@ public final class ScaleBenchmark implements Callable<Integer> {
   private double reconcileCpuMillis() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long total = 0;
-    for (long id : reconcileThreads) {
+    for (long id : reconcileThreadIds) {
       long cpu = threads.getThreadCpuTime(id);
       if (cpu > 0) {
         total += cpu;
       }
     }
     return total / 1e6;
-  }
-
-  private static double cpuMillisOfThreads(String prefix) {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    long total = 0;
-    for (Thread thread : allThreads()) {
-      if (thread.getName().startsWith(prefix)) {
-        total += Math.max(0, mx.getThreadCpuTime(thread.getId()));
-      }
-    }
-    return total / 1e6;
-  }
-
-  private static Thread[] allThreads() {
-    ThreadGroup root = Thread.currentThread().getThreadGroup();
-    while (root.getParent() != null) {
-      root = root.getParent();
-    }
-    Thread[] threads = new Thread[4096];
-    return java.util.Arrays.copyOf(threads, root.enumerate(threads, true));
   }
 
   private static List<Timer> reconcileTimers(SimpleMeterRegistry registry) {
