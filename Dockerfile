@@ -14,9 +14,10 @@ RUN mvn -B -q -pl operator -am package -DskipTests
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin schemagate
 COPY --from=build /src/operator/target/schemagate-all.jar /opt/schemagate/schemagate.jar
-# The schema gate's application CDS archive: one training run at build time; the init container
+# The schema gate's CDS archive: a training run at build time plus the classes of a passing check
+# (gate-classes.lst; no database here); the init container
 # starts with -XX:SharedArchiveFile=/opt/schemagate/gate.jsa (SchemaGateContainer).
-COPY scripts/gate-cds-archive.sh /opt/schemagate/gate-cds-archive.sh
+COPY scripts/gate-cds-archive.sh scripts/gate-classes.lst /opt/schemagate/
 RUN /opt/schemagate/gate-cds-archive.sh /opt/schemagate/schemagate.jar /opt/schemagate/gate.jsa
 USER 10001:10001
 # The same jar is the Flyway migration Job and the schema-gate init container; they start it
