@@ -47,8 +47,14 @@ final class KnownSecrets {
   }
 
   KnownSecrets plus(KnownSecrets other) {
-    Set<String> merged = new LinkedHashSet<>(needles);
-    merged.addAll(other.needles);
+    return union(List.of(this, other));
+  }
+
+  static KnownSecrets union(Collection<KnownSecrets> all) {
+    Set<String> merged = new LinkedHashSet<>();
+    for (KnownSecrets known : all) {
+      merged.addAll(known.needles);
+    }
     List<String> sorted = new ArrayList<>(merged);
     sorted.sort(Comparator.comparingInt(String::length).reversed());
     return new KnownSecrets(List.copyOf(sorted));

@@ -51,6 +51,15 @@ public final class Masker {
     return STANDARD.plusKnownSecrets(secretValues);
   }
 
+  /**
+   * One masker that knows the values of all of these, without working them out again: merging is a
+   * set union, cheaper by far than {@link #withKnownSecrets} over all their values (which parses
+   * every connection URL).
+   */
+  public static Masker combining(Collection<Masker> maskers) {
+    return new Masker(KnownSecrets.union(maskers.stream().map(m -> m.known).toList()));
+  }
+
   /** This masker plus more known secret values. */
   public Masker plusKnownSecrets(Collection<String> secretValues) {
     if (secretValues == null || secretValues.isEmpty()) {

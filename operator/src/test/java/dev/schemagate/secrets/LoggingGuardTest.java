@@ -100,6 +100,25 @@ class LoggingGuardTest {
         .contains("\"formattedMessage\":\"with pairs\"");
   }
 
+  /** The masker is merged from each owner's own: a change or removal touches only that owner. */
+  @Test
+  void eachOwnersValuesStayMaskedWhenAnotherOwnerChangesOrGoes() {
+    String line = "PwA-7f3k9Q tokenAAAA1111 tokenBBBB2222 tokenBBBB3333";
+    try {
+      LogGuard.rememberSecrets(
+          "prod/a", List.of("postgresql://a:PwA-7f3k9Q@db/a", "tokenAAAA1111"));
+      LogGuard.rememberSecrets("prod/b", List.of("tokenBBBB2222"));
+      LogGuard.rememberSecrets("prod/b", List.of("tokenBBBB3333"));
+      assertThat(LogGuard.masker().maskText(line)).isEqualTo("*** *** tokenBBBB2222 ***");
+
+      LogGuard.forget("prod/b");
+      assertThat(LogGuard.masker().maskText(line)).isEqualTo("*** *** tokenBBBB2222 tokenBBBB3333");
+    } finally {
+      LogGuard.forget("prod/a");
+      LogGuard.forget("prod/b");
+    }
+  }
+
   @Test
   void theMaskerIsRebuiltOnlyWhenAnOwnersValuesChange() {
     LogGuard.rememberSecrets("prod/prosaas", List.of("sk_live_4eC39HqLyjWD"));

@@ -16,7 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LogGuard {
 
-  private static final Map<String, List<String>> secretsByOwner = new ConcurrentHashMap<>();
+  /** An owner's values and the masker made of them alone, so a rebuild parses nothing again. */
+  private record Known(List<String> values, Masker masker) {}
+
+  private static final Map<String, Known> byOwner = new ConcurrentHashMap<>();
   private static volatile Masker masker = Masker.standard();
 
   private LogGuard() {}
@@ -26,24 +29,27 @@ public final class LogGuard {
   }
 
   /**
-   * Replaces the secret values known for {@code owner}. Rebuilding the masker takes every owner's
-   * values, so it happens only when this owner's values changed (not on every reconcile).
+   * Replaces the secret values known for {@code owner}. Only when they changed: the owner's values
+   * are worked out (outside the lock) and the masker is rebuilt by merging every owner's, which
+   * costs a set union rather than parsing every owner's connection URLs again.
    */
   public static void rememberSecrets(String owner, Collection<String> values) {
     List<String> copy = List.copyOf(values);
-    if (!copy.equals(secretsByOwner.put(owner, copy))) {
+    Known known = byOwner.get(owner);
+    if (known != null && known.values().equals(copy)) {
+      return;
+    }
+    byOwner.put(owner, new Known(copy, Masker.withKnownSecrets(copy)));
+    rebuild();
+  }
+
+  public static void forget(String owner) {
+    if (byOwner.remove(owner) != null) {
       rebuild();
     }
   }
 
-  public static void forget(String owner) {
-    secretsByOwner.remove(owner);
-    rebuild();
-  }
-
   private static synchronized void rebuild() {
-    masker =
-        Masker.withKnownSecrets(
-            secretsByOwner.values().stream().flatMap(List::stream).distinct().toList());
+    masker = Masker.combining(byOwner.values().stream().map(Known::masker).toList());
   }
 }
