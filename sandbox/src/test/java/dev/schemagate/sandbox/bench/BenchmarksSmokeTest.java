@@ -39,6 +39,14 @@ class BenchmarksSmokeTest {
     assertThat(out).contains("catalog query").containsPattern("(?m)^10\\s+\\d");
   }
 
+  @Test
+  void logGuardHarnessPrintsItsFigures() {
+    String out = run(new LogGuardBenchmark(), "--owners=20", "--lines=10");
+    assertThat(out)
+        .contains("20 owners with distinct values remembered in")
+        .contains("us (10 lines");
+  }
+
   private static String run(Object command, String... args) {
     PrintStream stdout = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
