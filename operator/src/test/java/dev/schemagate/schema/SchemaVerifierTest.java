@@ -8,6 +8,7 @@ import dev.schemagate.schema.SchemaRequirements.Table;
 import dev.schemagate.testing.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -412,6 +413,33 @@ class SchemaVerifierTest {
         rows.next();
         assertThat(rows.getString(1)).isEqualTo("0");
       }
+    }
+  }
+
+  /** JIT compilation would cost more than the catalog query itself on servers that have it. */
+  @Test
+  void theChecksTransactionHasItsTimeoutAndNoJitAndOnlyIt() throws SQLException {
+    try (Connection connection = TestPostgres.admin(pg)) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement set =
+          connection.prepareStatement(SchemaVerifier.TRANSACTION_SETTINGS)) {
+        set.setString(1, "1234");
+        set.execute();
+      }
+      assertThat(show(connection, "jit")).isEqualTo("off");
+      assertThat(show(connection, "statement_timeout")).isEqualTo("1234ms");
+
+      connection.rollback();
+      assertThat(show(connection, "jit")).isEqualTo("on");
+      assertThat(show(connection, "statement_timeout")).isEqualTo("0");
+    }
+  }
+
+  private static String show(Connection connection, String setting) throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rows = s.executeQuery("SHOW " + setting)) {
+      rows.next();
+      return rows.getString(1);
     }
   }
 

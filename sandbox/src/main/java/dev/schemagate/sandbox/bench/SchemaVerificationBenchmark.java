@@ -8,9 +8,11 @@ import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.schema.SchemaVerifier;
 import java.sql.Array;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,6 +52,15 @@ public final class SchemaVerificationBenchmark implements Callable<Integer> {
   List<Integer> required;
 
   @Option(
+      names = "--database-url",
+      paramLabel = "<jdbc-url>",
+      description =
+          "An empty database of another PostgreSQL to run on instead of the embedded one, e.g."
+              + " jdbc:postgresql://127.0.0.1:5432/bench?user=postgres (the tables are created"
+              + " in it). The embedded server has no JIT; a server built with LLVM has.")
+  String databaseUrl;
+
+  @Option(
       names = "--runs",
       defaultValue = "15",
       description =
@@ -69,60 +80,79 @@ public final class SchemaVerificationBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.configure(LogFormat.text, "ERROR");
+    if (databaseUrl != null) {
+      try (Connection connection = DriverManager.getConnection(databaseUrl)) {
+        measureAll(connection);
+      }
+      return 0;
+    }
     try (Databases databases = Databases.start()) {
       String database = databases.createDatabase();
-      long created = System.nanoTime();
-      createTables(databases, database);
-      System.out.printf(
-          "schema verification: database with %d tables (%d columns, 1 index each), PostgreSQL %s,"
-              + " created in %.0f s; %d warm runs per cell, ms: median [min-max]%n",
-          databaseTables,
-          COLUMNS,
-          databases.postgresVersion(),
-          (System.nanoTime() - created) / 1e9,
-          runs);
-      System.out.printf(
-          "%-10s %-28s %-28s %-28s%n",
-          "required",
-          "catalog query (schemagate)",
-          "query per table (naive)",
-          "information_schema");
       try (Connection connection = databases.connect(database)) {
-        // As the operator and the gate connect (SchemaVerifier.connectionProperties): no named
-        // server-side statements, so every execution is planned for its own parameters.
-        connection.unwrap(org.postgresql.PGConnection.class).setPrepareThreshold(0);
-        for (int tables : required) {
-          System.out.printf(
-              "%-10d %-28s %-28s %-28s%n",
-              tables,
-              measure(connection, tables, SchemaVerificationBenchmark::catalog),
-              measure(connection, tables, SchemaVerificationBenchmark::perTable),
-              measure(connection, tables, SchemaVerificationBenchmark::informationSchema));
-        }
+        measureAll(connection);
       }
     }
     return 0;
   }
 
-  private void createTables(Databases databases, String database) {
+  private void measureAll(Connection connection) throws SQLException {
+    long created = System.nanoTime();
+    createTables(connection);
+    System.out.printf(
+        "schema verification: database with %d tables (%d columns, 1 index each), %s, JIT %s,"
+            + " created in %.0f s; %d warm runs per cell, ms: median [min-max]%n",
+        databaseTables,
+        COLUMNS,
+        query(connection, "SELECT version()"),
+        query(
+            connection,
+            "SELECT CASE WHEN pg_jit_available() THEN 'available' ELSE 'not" + " available' END"),
+        (System.nanoTime() - created) / 1e9,
+        runs);
+    System.out.printf(
+        "%-10s %-28s %-28s %-28s%n",
+        "required", "catalog query (schemagate)", "query per table (naive)", "information_schema");
+    // As the operator and the gate connect (SchemaVerifier.connectionProperties): no named
+    // server-side statements, so every execution is planned for its own parameters.
+    connection.unwrap(org.postgresql.PGConnection.class).setPrepareThreshold(0);
+    for (int tables : required) {
+      System.out.printf(
+          "%-10d %-28s %-28s %-28s%n",
+          tables,
+          measure(connection, tables, SchemaVerificationBenchmark::catalog),
+          measure(connection, tables, SchemaVerificationBenchmark::perTable),
+          measure(connection, tables, SchemaVerificationBenchmark::informationSchema));
+    }
+  }
+
+  private static String query(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
+  private void createTables(Connection connection) throws SQLException {
     StringBuilder columns = new StringBuilder();
     for (int c = 0; c < COLUMNS; c++) {
       columns.append(c == 0 ? "" : ", ").append("c").append(c).append(" int");
     }
     // In batches: one transaction for all would exhaust the lock table.
-    for (int from = 1; from <= databaseTables; from += 250) {
-      int to = Math.min(databaseTables, from + 249);
-      databases.execute(
-          database,
-          """
-          DO $$ BEGIN FOR i IN %d..%d LOOP
-            EXECUTE format('CREATE TABLE t_%%s (%s)', i);
-            EXECUTE format('CREATE INDEX idx_t_%%s ON t_%%s (c0)', i, i);
-          END LOOP; END $$
-          """
-              .formatted(from, to, columns));
+    try (Statement statement = connection.createStatement()) {
+      for (int from = 1; from <= databaseTables; from += 250) {
+        int to = Math.min(databaseTables, from + 249);
+        statement.execute(
+            """
+            DO $$ BEGIN FOR i IN %d..%d LOOP
+              EXECUTE format('CREATE TABLE t_%%s (%s)', i);
+              EXECUTE format('CREATE INDEX idx_t_%%s ON t_%%s (c0)', i, i);
+            END LOOP; END $$
+            """
+                .formatted(from, to, columns));
+      }
+      statement.execute("ANALYZE");
     }
-    databases.execute(database, "ANALYZE");
   }
 
   private String measure(Connection connection, int tables, Method method) throws SQLException {
