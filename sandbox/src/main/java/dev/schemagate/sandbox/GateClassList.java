@@ -2,6 +2,7 @@ package dev.schemagate.sandbox;
 
 import dev.schemagate.cli.LogFormat;
 import dev.schemagate.cli.Logging;
+import dev.schemagate.secrets.Masker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +80,8 @@ public final class GateClassList implements Callable<Integer> {
     Process process = builder.start();
     String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (process.waitFor() != 0 || !Files.exists(output)) {
-      throw new IllegalStateException("the training check did not pass:\n" + log);
+      throw new IllegalStateException(
+          "the training check did not pass:\n" + Masker.standard().maskText(log));
     }
   }
 
