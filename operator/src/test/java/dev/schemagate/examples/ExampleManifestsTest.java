@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExampleManifestsTest {
 
   private static final Path EXAMPLES = Crd.repoRoot().resolve("examples");
+  private static final Path CRDS = Crd.repoRoot().resolve("crds");
 
   /**
    * Files under examples/ that configure tools rather than describe Kubernetes objects: Argo CD's
@@ -163,16 +164,23 @@ class ExampleManifestsTest {
     }
   }
 
+  /** The names kustomize recognises (sigs.k8s.io/kustomize/api/konfig). */
+  static final Set<String> KUSTOMIZATION_NAMES =
+      Set.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+
   @Test
   void kustomizationsListFilesThatExist() throws IOException {
     List<Path> kustomizations = new ArrayList<>();
-    for (Path root : List.of(EXAMPLES, Crd.repoRoot().resolve("crds"))) {
+    for (Path root : List.of(EXAMPLES, CRDS)) {
       try (Stream<Path> files = Files.walk(root)) {
         files
-            .filter(f -> f.getFileName().toString().equals("kustomization.yaml"))
+            .filter(f -> KUSTOMIZATION_NAMES.contains(f.getFileName().toString()))
             .forEach(kustomizations::add);
       }
     }
+    assertThat(kustomizations)
+        .as("crds/ is a kustomize base")
+        .contains(CRDS.resolve("Kustomization"));
 
     assertThat(kustomizations).isNotEmpty();
     for (Path file : kustomizations) {
@@ -181,6 +189,28 @@ class ExampleManifestsTest {
             .as("%s lists %s", file, resource.asText())
             .exists();
       }
+    }
+  }
+
+  /**
+   * {@code kubectl apply -f crds/} reads every .json, .yaml and .yml file of the directory (k8s.io
+   * cli-runtime's FileExtensions) and fails on anything that is not an object of the cluster: each
+   * such file is the CRD, and the directory's kustomization is named {@code Kustomization}, a name
+   * kubectl skips. The real kubectl does the same in {@code KubectlOnRealApiServerTest}.
+   */
+  @Test
+  void crdsHoldsOnlyWhatKubectlApplyReads() throws IOException {
+    List<Path> read;
+    try (Stream<Path> files = Files.list(CRDS)) {
+      read = files.filter(f -> f.toString().matches(".*\\.(json|yaml|yml)$")).sorted().toList();
+    }
+
+    assertThat(read).containsExactly(Crd.committed());
+    for (Path file : read) {
+      assertThat(objects(file))
+          .as("%s", file)
+          .singleElement()
+          .satisfies(o -> assertThat(o.getKind()).isEqualTo("CustomResourceDefinition"));
     }
   }
 
