@@ -12,8 +12,9 @@ final class ExitCodes {
   static final int SCHEMA_OUTDATED = SchemaGate.EXIT_OUTDATED;
 
   /**
-   * check-schema: the check could not run on any attempt (database silent or refusing). Also
-   * picocli's code for a usage error in the other subcommands.
+   * check-schema: the check could not run on any attempt (database silent, login or permission
+   * refused; the reason is printed). Also picocli's code for a usage error in the other
+   * subcommands.
    */
   static final int DATABASE_UNAVAILABLE = SchemaGate.EXIT_UNREACHABLE;
 
@@ -23,7 +24,11 @@ final class ExitCodes {
   /** migrate: a migration failed (rolled back when transactional), or validation failed. */
   static final int MIGRATION_FAILED = FlywayMigration.EXIT_FAILED;
 
-  /** migrate: the database did not answer, or refused the connection, within --timeout. */
+  /**
+   * migrate: the database could not be used: it did not answer within --timeout, or refused the
+   * login; the reason is printed with check-schema's names (DatabaseUnreachable,
+   * DatabaseAuthFailed).
+   */
   static final int MIGRATION_DATABASE_UNREACHABLE = FlywayMigration.EXIT_UNREACHABLE;
 
   /** migrate: --location, the database URL or another option is missing or invalid. */

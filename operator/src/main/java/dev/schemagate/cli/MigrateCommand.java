@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
       "0:every pending migration was applied, or the schema was already up to date",
       "1:a migration failed (its transaction rolled back) or the history does not match the"
           + " files",
-      "2:the database did not answer, or refused the connection",
+      "2:the database could not be used; the line printed names the reason, as check-schema"
+          + " does: DatabaseUnreachable (it did not answer), DatabaseAuthFailed (it refused the"
+          + " login)",
       "3:configuration error: directory, database URL or an option is missing or invalid"
     })
 final class MigrateCommand implements Callable<Integer> {

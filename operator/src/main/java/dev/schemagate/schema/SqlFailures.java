@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -40,6 +41,15 @@ public final class SqlFailures {
 
   /** The reason and message for a check that failed with {@code error}. */
   public static VerificationOutcome.Failed classify(Throwable error) {
+    return classify(error, "Schema check failed");
+  }
+
+  /**
+   * The same rule for any work on the database ({@code schemagate migrate} uses it too, so that a
+   * refused login reads the same in every command); {@code otherwise} begins the message of a
+   * {@link VerificationReason#VerificationError}, the error that is none of the others.
+   */
+  public static VerificationOutcome.Failed classify(Throwable error, String otherwise) {
     List<Throwable> chain = chain(error);
     String state = firstState(chain);
     String detail = detail(chain, state);
@@ -56,7 +66,7 @@ public final class SqlFailures {
           VerificationReason.PermissionDenied, "Permission denied: " + detail);
     }
     return new VerificationOutcome.Failed(
-        VerificationReason.VerificationError, "Schema check failed: " + detail);
+        VerificationReason.VerificationError, otherwise + ": " + detail);
   }
 
   private static boolean unreachable(List<Throwable> chain) {
@@ -105,6 +115,9 @@ public final class SqlFailures {
 
   private static String networkText(List<Throwable> chain) {
     for (Throwable t : chain) {
+      if (t instanceof SSLException) {
+        return "TLS handshake failed";
+      }
       if (t instanceof ConnectException) {
         return "connection refused";
       }

@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -98,6 +99,37 @@ class SqlFailuresTest {
         .isEqualTo("Database did not answer: connection refused (SQLSTATE 08001)");
     assertThat(SqlFailures.classify(new SQLException("closed", "08003")).message())
         .isEqualTo("Database did not answer: connection already closed (SQLSTATE 08003)");
+  }
+
+  @Test
+  void aFailedTlsHandshakeIsUnreachableAndSaysSo() {
+    // What the driver throws when the TLS handshake fails: SSL error: <JSSE's text>, 08006.
+    PSQLException error =
+        new PSQLException(
+            "SSL error: PKIX path building failed",
+            PSQLState.CONNECTION_FAILURE,
+            new SSLHandshakeException("PKIX path building failed"));
+
+    assertThat(SqlFailures.classify(error))
+        .isEqualTo(
+            new VerificationOutcome.Failed(
+                VerificationReason.DatabaseUnreachable,
+                "Database did not answer: TLS handshake failed (SQLSTATE 08006)"));
+  }
+
+  @Test
+  void anotherCommandNamesItsOwnWorkInTheMessageOfAnOtherError() {
+    PSQLException noDatabase = server("3D000", "database \"app\" does not exist");
+    PSQLException login = server("28P01", "password authentication failed for user \"app\"");
+
+    assertThat(SqlFailures.classify(noDatabase, "Database connection failed"))
+        .isEqualTo(
+            new VerificationOutcome.Failed(
+                VerificationReason.VerificationError,
+                "Database connection failed: database \"app\" does not exist (SQLSTATE 3D000)"));
+    assertThat(SqlFailures.classify(login, "Database connection failed"))
+        .as("the one rule: every reason but the catch-all reads the same for every command")
+        .isEqualTo(SqlFailures.classify(login));
   }
 
   @Test

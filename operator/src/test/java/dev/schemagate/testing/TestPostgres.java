@@ -5,7 +5,10 @@ import ch.qos.logback.classic.Logger;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -68,6 +71,71 @@ public final class TestPostgres {
   /** A connection as {@code user} (the embedded server trusts local connections). */
   public static Connection as(EmbeddedPostgres pg, String user) throws SQLException {
     return pg.getDatabase(user, "postgres", Map.of()).getConnection();
+  }
+
+  /**
+   * A login role whose TCP connections must give {@code password} (scram-sha-256), so that a wrong
+   * one is refused as a real server refuses it: SQLSTATE 28P01, {@code password authentication
+   * failed for user ...}. The embedded server trusts everyone else; the rules put in front of
+   * pg_hba.conf name this role alone, so other tests sharing the server are not affected.
+   */
+  public static synchronized void passwordRole(EmbeddedPostgres pg, String role, String password)
+      throws SQLException {
+    if (!role.matches("[a-z_][a-z0-9_]*") || password.contains("'")) {
+      throw new IllegalArgumentException("a plain role name and a password without quotes");
+    }
+    try (Connection admin = admin(pg);
+        Statement statement = admin.createStatement()) {
+      statement.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + role
+              + "') THEN CREATE ROLE "
+              + role
+              + " LOGIN; END IF; END $$");
+      statement.execute("SET password_encryption = 'scram-sha-256'");
+      statement.execute("ALTER ROLE " + role + " PASSWORD '" + password + "'");
+      String hbaFile;
+      try (var rs = statement.executeQuery("SHOW hba_file")) {
+        rs.next();
+        hbaFile = rs.getString(1);
+      }
+      Path hba = Path.of(hbaFile);
+      String rules =
+          "host all "
+              + role
+              + " 127.0.0.1/32 scram-sha-256\nhost all "
+              + role
+              + " ::1/128 scram-sha-256\n";
+      String current = Files.readString(hba);
+      if (!current.startsWith(rules)) {
+        Files.writeString(hba, rules + current);
+      }
+      statement.execute("SELECT pg_reload_conf()");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // The postmaster reloads on SIGHUP, a moment after pg_reload_conf() returns.
+    String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try (Connection ignored =
+          DriverManager.getConnection(url, role, password + "-certainly-wrong")) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("pg_hba.conf was not reloaded: a wrong password works");
+        }
+      } catch (SQLException e) {
+        if ("28P01".equals(e.getSQLState())) {
+          return;
+        }
+        throw e;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** Creates a schema with a name no other test uses and makes it the connection's search_path. */

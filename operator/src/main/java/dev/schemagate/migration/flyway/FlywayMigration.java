@@ -1,5 +1,8 @@
 package dev.schemagate.migration.flyway;
 
+import dev.schemagate.schema.SqlFailures;
+import dev.schemagate.schema.VerificationOutcome;
+import dev.schemagate.schema.VerificationReason;
 import dev.schemagate.secrets.Masker;
 import dev.schemagate.secrets.PostgresConnectionInfo;
 import dev.schemagate.secrets.ResolvedEnv;
@@ -30,7 +33,12 @@ public final class FlywayMigration {
   /** A migration (or the validation of the history against the files) failed. */
   public static final int EXIT_FAILED = 1;
 
-  /** The database did not answer, or refused the connection. */
+  /**
+   * The database could not be used: it did not answer ({@link
+   * VerificationReason#DatabaseUnreachable}) or refused the login ({@link
+   * VerificationReason#DatabaseAuthFailed}), or connecting failed otherwise. {@link SqlFailures}
+   * tells which, as it does for {@code schemagate check-schema}, and the line printed names it.
+   */
   public static final int EXIT_UNREACHABLE = 2;
 
   /** Options, directory or database URL missing or invalid. */
@@ -71,13 +79,17 @@ public final class FlywayMigration {
     try (Connection ignored = dataSource.getConnection()) {
       print(CHECKPOINT + "connected to " + info.displayUrl());
     } catch (SQLException | RuntimeException e) {
+      VerificationOutcome.Failed failed = SqlFailures.classify(e, "Database connection failed");
       print(
-          "❌ Database did not answer at "
+          "❌ Migration could not run ("
+              + failed.reason()
+              + "): "
+              + failed.message()
+              + " - "
               + info.displayUrl()
-              + " (within "
+              + ", timeout "
               + settings.timeout().toSeconds()
-              + "s): "
-              + masker.maskThrowable(e));
+              + "s");
       return EXIT_UNREACHABLE;
     }
     Flyway flyway =
@@ -166,9 +178,10 @@ public final class FlywayMigration {
       }
       return EXIT_FAILED;
     } catch (FlywayException e) {
-      SQLException sql = sqlCause(e);
-      if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-        print("❌ Database connection lost: " + masker.maskThrowable(e));
+      VerificationOutcome.Failed failed = SqlFailures.classify(e, "Migration failed");
+      if (failed.reason() == VerificationReason.DatabaseUnreachable
+          || failed.reason() == VerificationReason.DatabaseAuthFailed) {
+        print("❌ Migration stopped (" + failed.reason() + "): " + failed.message());
         return EXIT_UNREACHABLE;
       }
       print("❌ MIGRATION FAILED: " + masker.maskThrowable(e));

@@ -228,6 +228,65 @@ class MigrateCommandTest {
         .contains("postgresql://postgres:***@localhost:" + closedPort);
   }
 
+  /**
+   * A wrong password is a refused login, not a silent database: migrate says so with the reason
+   * check-schema gives for the same URL (one classification, {@code SqlFailures}), in the same
+   * words, and neither prints the password.
+   */
+  @Test
+  void wrongPasswordIsARefusedLoginNamedAsCheckSchemaNamesIt() throws Exception {
+    goodMigrations();
+    String role = "mig_login";
+    String rightPassword = "Right-pw-6093";
+    String wrongPassword = "Wrong-pw-5521";
+    TestPostgres.passwordRole(pg, role, rightPassword);
+    String wrongUrl =
+        "postgresql://" + role + ":" + wrongPassword + "@localhost:" + pg.getPort() + "/postgres";
+    env.put("SCHEMAGATE_DATABASE_URL", wrongUrl);
+
+    assertThat(migrate("--timeout", "5")).as(out.toString()).isEqualTo(2);
+
+    String refused =
+        "(DatabaseAuthFailed): Database refused the login: password authentication failed for"
+            + " user \""
+            + role
+            + "\" (SQLSTATE 28P01)";
+    String migrateOutput = out.toString();
+    assertThat(migrateOutput)
+        .contains("❌ Migration could not run " + refused)
+        .contains("postgresql://" + role + ":***@localhost:" + pg.getPort())
+        .doesNotContain("did not answer")
+        .doesNotContain("DatabaseUnreachable")
+        .doesNotContain(wrongPassword)
+        .doesNotContain(rightPassword);
+
+    StringWriter gateOut = new StringWriter();
+    Map<String, String> gateEnv =
+        Map.of(
+            "DATABASE_URL",
+            wrongUrl,
+            "SCHEMAGATE_SCHEMA_REQUIREMENTS",
+            "{\"schema\":\"public\",\"tables\":[{\"name\":\"business\"}]}");
+    int gateExit;
+    try (GateEnvironment.Override ignored = GateEnvironment.override(gateEnv)) {
+      gateExit =
+          SchemagateCli.execute(
+              new PrintWriter(gateOut, true),
+              new PrintWriter(err, true),
+              "check-schema",
+              "--attempts",
+              "1",
+              "--timeout",
+              "5");
+    }
+    assertThat(gateExit).as(gateOut.toString()).isEqualTo(2);
+    assertThat(gateOut.toString())
+        .contains("❌ Schema check could not run " + refused)
+        .doesNotContain("did not answer")
+        .doesNotContain(wrongPassword)
+        .doesNotContain(rightPassword);
+  }
+
   @Test
   void missingUrlExitsThree() throws Exception {
     goodMigrations();
