@@ -8,6 +8,9 @@
 -- Suspended   spec.suspend is true: the operator changes nothing.
 -- Progressing everything else: no status yet, a status of an older generation, migrating,
 --             verifying (also while the database does not answer), rolling out.
+-- While Progressing or Degraded, a message ends with what still serves when the Available
+-- condition is True (the previous revision during an upgrade).
+-- Only the base library is used: without useOpenLibs Argo CD opens no string library.
 local hs = {}
 
 local function findCondition(conditionType)
@@ -38,14 +41,22 @@ local generation = obj.metadata.generation
 local observed = obj.status.observedGeneration
 if generation ~= nil and (observed == nil or observed < generation) then
   hs.status = "Progressing"
-  hs.message = "Waiting for schemagate to observe generation " .. string.format("%d", generation)
+  hs.message = "Waiting for schemagate to observe generation " .. generation
   return hs
+end
+
+local function serving()
+  local available = findCondition("Available")
+  if available ~= nil and available.status == "True" and available.message ~= nil then
+    return " (serving: " .. available.message .. ")"
+  end
+  return ""
 end
 
 local stalled = findCondition("Stalled")
 if stalled ~= nil and stalled.status == "True" then
   hs.status = "Degraded"
-  hs.message = stalled.message or stalled.reason or "Stalled"
+  hs.message = (stalled.message or stalled.reason or "Stalled") .. serving()
   return hs
 end
 
@@ -59,8 +70,8 @@ end
 hs.status = "Progressing"
 local phase = obj.status.phase or "Pending"
 if ready ~= nil and ready.message ~= nil then
-  hs.message = phase .. ": " .. ready.message
+  hs.message = phase .. ": " .. ready.message .. serving()
 else
-  hs.message = phase
+  hs.message = phase .. serving()
 end
 return hs
