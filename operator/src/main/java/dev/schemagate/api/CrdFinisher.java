@@ -20,7 +20,7 @@ public final class CrdFinisher {
 
   /** Column names in display order; a column not listed here fails the build. */
   static final List<String> COLUMN_ORDER =
-      List.of("Phase", "Verified", "Migration", "Schema", "Ready", "Age");
+      List.of("Phase", "Verified", "Migration", "Schema", "Ready", "Available", "Age");
 
   static final String ROOT_DESCRIPTION =
       "AppDeployment runs an application image as several components (API, workers, ...), but"

@@ -3,6 +3,8 @@ package dev.schemagate.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import java.util.List;
 import lombok.Data;
@@ -24,4 +26,14 @@ public class RolloutSpec {
       "With KeepRunning, components held at 0 replicas while a migration runs (e.g. workers that"
           + " must not run against a half-migrated schema).")
   private List<String> stopDuringMigration;
+
+  @Min(1)
+  @Max(86_400)
+  @JsonPropertyDescription(
+      "Seconds a component's Deployment may take to roll a revision out before Kubernetes marks"
+          + " it ProgressDeadlineExceeded; the AppDeployment then says Stalled"
+          + " (ProgressDeadlineExceeded) while the previous revision's pods that are left keep"
+          + " serving. Sets each Deployment's spec.progressDeadlineSeconds; Kubernetes' default,"
+          + " 600, when unset.")
+  private Integer progressDeadlineSeconds;
 }

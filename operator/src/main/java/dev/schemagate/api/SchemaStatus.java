@@ -13,6 +13,11 @@ public class SchemaStatus {
   @JsonPropertyDescription("Revision whose migration was verified.")
   private String revision;
 
+  @JsonPropertyDescription(
+      "Hash of spec.schema, spec.database and spec.redis the verification ran against: a change"
+          + " of any of them verifies again, without a migration.")
+  private String checkedFor;
+
   @JsonPropertyDescription("True when every required object exists.")
   private Boolean verified;
 

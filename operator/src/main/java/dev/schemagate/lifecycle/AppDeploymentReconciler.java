@@ -84,7 +84,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     this.clock = clock;
     this.checks = checks;
     this.planner = new LifecyclePlanner(settings.jobsToKeep());
-    this.observer = new Observer(settings.stuckPodGrace());
+    this.observer = new Observer(settings.stuckPodGrace(), settings.operatorImage());
   }
 
   @Override

@@ -10,6 +10,7 @@ package dev.schemagate.lifecycle;
  * @param replicas spec.replicas
  * @param readyReplicas status.readyReplicas
  * @param pods component pods that still exist (also terminating ones)
+ * @param rollout how far the Deployment controller has rolled its current template out
  */
 public record DeploymentView(
     String name,
@@ -18,4 +19,5 @@ public record DeploymentView(
     String image,
     int replicas,
     int readyReplicas,
-    int pods) {}
+    int pods,
+    DeploymentRollout rollout) {}

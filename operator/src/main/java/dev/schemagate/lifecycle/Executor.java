@@ -174,9 +174,12 @@ final class Executor {
         desired.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     String actualImage =
         existing.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    Integer wantedDeadline = desired.getSpec().getProgressDeadlineSeconds();
     return !wanted.equals(actual)
         || !wantedImage.equals(actualImage)
-        || !Objects.equals(existing.getSpec().getReplicas(), desired.getSpec().getReplicas());
+        || !Objects.equals(existing.getSpec().getReplicas(), desired.getSpec().getReplicas())
+        || (wantedDeadline != null
+            && !wantedDeadline.equals(existing.getSpec().getProgressDeadlineSeconds()));
   }
 
   private void ensureService(AppDeployment owner, ComponentSpec component) {

@@ -28,8 +28,8 @@ import java.util.Objects;
  * every row of the decision table is a unit test.
  *
  * <pre>
- * config problem (missing Secret/key)        -> Failed, Stalled; touch nothing; look again 5 s..1 min
- * suspend                                    -> Suspended; touch nothing
+ * suspend                                    -> Suspended; touch nothing (wins over all below)
+ * config problem (missing Secret/key)        -> Failed, Stalled + Event; touch nothing; look again
  * migration of R recorded Succeeded          -> verify (checks), then roll out
  * Job of R succeeded                         -> record Succeeded, verify, roll out
  * Job of R failed, retry token changed       -> delete the failed Job (then a new one is created)
@@ -38,11 +38,17 @@ import java.util.Objects;
  * no Job, recorded Failed, same retry token  -> stay Failed (the Job was cleaned up)
  * no Job, recorded Pending/Running (created) -> Failed: JobDeleted (never re-run silently)
  * no Job, StopTheWorld, components running   -> scale all to 0, wait for their pods to go
- * no Job                                     -> create the Job of R
- * checks: schema missing objects             -> Failed, Stalled; hold components
+ * no Job                                     -> create the Job of R (MigrationStarted, also on retry)
+ * verified for R and for the current spec.schema/database/redis -> roll out, no new check
+ * checks: schema missing objects             -> Failed, Stalled; hold components (stop nothing)
  * checks: database / Redis unreachable       -> Verifying, retried with capped back-off
- * checks pass                                -> roll out R to every component; Ready when available
- * "hold" = components keep their template; StopTheWorld and stopDuringMigration ones stay at 0.
+ * checks pass                                -> roll out R to every component
+ * every Deployment runs R's template, rolled out (kstatus rules) -> Ready
+ * a Deployment past its progress deadline    -> Failed, Stalled: ProgressDeadlineExceeded
+ * "hold" = components keep their template; StopTheWorld and stopDuringMigration ones stay at 0
+ *          while the migration runs.
+ * Every path: component counts and Available (the application serves) follow the Deployments;
+ *          a Stalled reason that is new gets a Warning Event.
  * </pre>
  */
 public final class LifecyclePlanner {
@@ -91,6 +97,14 @@ public final class LifecyclePlanner {
     Plan decide() {
       status.setObservedGeneration(generation);
       status.setRevision(o.revision());
+      if (Boolean.TRUE.equals(spec.getSuspend())) {
+        // Wins over everything, a config problem included: the user asked for hands off.
+        status.setPhase(Phase.Suspended);
+        condition(Conditions.READY, false, "Suspended", "spec.suspend is true: nothing is changed");
+        condition(Conditions.RECONCILING, false, "Suspended", "spec.suspend is true");
+        condition(Conditions.STALLED, false, "Suspended", "spec.suspend is true");
+        return finish();
+      }
       if (o.configProblem() != null) {
         stalled("InvalidConfig", o.configProblem());
         // Secrets are read by name, not watched: look again soon (a Secret applied right after
@@ -98,19 +112,12 @@ public final class LifecyclePlanner {
         requeue = backoff(Conditions.STALLED, CONFIG_RECHECK);
         return finish();
       }
-      if (Boolean.TRUE.equals(spec.getSuspend())) {
-        status.setPhase(Phase.Suspended);
-        condition(Conditions.READY, false, "Suspended", "spec.suspend is true: nothing is changed");
-        condition(Conditions.RECONCILING, false, "Suspended", "spec.suspend is true");
-        condition(Conditions.STALLED, false, "Suspended", "spec.suspend is true");
-        return finish();
-      }
       deleteOldJobs();
       removeDroppedComponents();
       MigrationStatus migration = migrationOfWantedRevision();
       status.setMigration(migration);
       if (migration.getState() != MigrationState.Succeeded && !migrate(migration)) {
-        holdComponents(migration);
+        holdComponents(true);
         return finish();
       }
       condition(
@@ -119,7 +126,7 @@ public final class LifecyclePlanner {
           "Succeeded",
           "Job " + migration.getJobName() + " succeeded");
       if (!verified()) {
-        holdComponents(migration);
+        holdComponents(false);
         return finish();
       }
       rollOut();
@@ -202,13 +209,12 @@ public final class LifecyclePlanner {
         return false;
       }
       actions.add(new CreateJob(migration.getJobName(), o.retryToken()));
-      if (migration.getState() != MigrationState.Pending || migration.getStartedAt() == null) {
-        events.add(
-            new Plan.Note(
-                false,
-                "MigrationStarted",
-                "Creating Job " + migration.getJobName() + " for revision " + o.revision()));
-      }
+      // Every Job created is a migration started: a retry's too (it is counted by this Event).
+      events.add(
+          new Plan.Note(
+              false,
+              "MigrationStarted",
+              "Creating Job " + migration.getJobName() + " for revision " + o.revision()));
       migration.setState(MigrationState.Pending);
       migration.setRetryToken(o.retryToken());
       migration.setReason(null);
@@ -351,6 +357,7 @@ public final class LifecyclePlanner {
       boolean recorded =
           status.getSchema() != null
               && o.revision().equals(status.getSchema().getRevision())
+              && o.checksKey().equals(status.getSchema().getCheckedFor())
               && Boolean.TRUE.equals(status.getSchema().getVerified())
               && conditionTrue(Conditions.DEPENDENCIES_READY);
       if (recorded) {
@@ -365,6 +372,7 @@ public final class LifecyclePlanner {
       if (checks.schemaStatus() != null) {
         status.setSchema(checks.schemaStatus());
         status.getSchema().setRevision(o.revision());
+        status.getSchema().setCheckedFor(o.checksKey());
         status.getSchema().setCheckedAt(o.now().toString());
       }
       CheckResult schema = checks.schema();
@@ -448,24 +456,26 @@ public final class LifecyclePlanner {
           .anyMatch(d -> d != null && (d.replicas() > 0 || d.pods() > 0));
     }
 
-    /** Before a revision is verified: nothing runs it; the previous one keeps serving. */
-    private void holdComponents(MigrationStatus migration) {
+    /**
+     * Before a revision is verified: nothing runs it; the previous one keeps serving. While the
+     * migration runs ({@code migrating}), StopTheWorld and stopDuringMigration components are held
+     * at 0; a failed verification after it stops nothing that runs.
+     */
+    private void holdComponents(boolean migrating) {
       for (ComponentSpec component : spec.getComponents()) {
         DeploymentView current = o.deployments().get(component.getName());
         if (current == null) {
           actions.add(new EnsureDeployment(component.getName(), 0, true));
-        } else if (heldAtZero(component) && current.replicas() > 0) {
+        } else if (migrating && heldAtZero(component) && current.replicas() > 0) {
           actions.add(new EnsureDeployment(component.getName(), 0, false));
         }
       }
-      status.setComponents(componentStatuses());
-      condition(
-          Conditions.AVAILABLE,
-          false,
-          "NotVerified",
-          "revision " + o.revision() + " is not verified yet; components are held");
     }
 
+    /**
+     * Rolls the verified revision out; Ready only once every component's Deployment runs this
+     * revision's pod template and has rolled it out completely ({@link DeploymentRollout}).
+     */
     private void rollOut() {
       if (!o.revision().equals(status.getVerifiedRevision())) {
         events.add(
@@ -475,24 +485,29 @@ public final class LifecyclePlanner {
                 "Revision " + o.revision() + " verified: rolling out " + spec.getImage()));
       }
       status.setVerifiedRevision(o.revision());
-      boolean available = true;
+      List<String> waiting = new ArrayList<>();
+      List<String> stuck = new ArrayList<>();
       for (ComponentSpec component : spec.getComponents()) {
         int replicas = replicas(component);
         DeploymentView current = o.deployments().get(component.getName());
         actions.add(new EnsureDeployment(component.getName(), replicas, true));
-        available &=
-            current != null
-                && o.revision().equals(current.revision())
-                && current.replicas() == replicas
-                && current.readyReplicas() >= replicas;
+        if (!runsWantedTemplate(component, current, replicas)) {
+          waiting.add(component.getName() + ": updating its Deployment");
+        } else if (current.rollout().state() == DeploymentRollout.State.DEADLINE_EXCEEDED) {
+          stuck.add(
+              "Deployment "
+                  + current.name()
+                  + " exceeded its progress deadline: "
+                  + current.rollout().message());
+        } else if (!current.rollout().complete()) {
+          waiting.add(component.getName() + ": " + current.rollout().message());
+        }
       }
-      status.setComponents(componentStatuses());
-      condition(
-          Conditions.AVAILABLE,
-          available,
-          available ? "Available" : "RollingOut",
-          available ? "every component has its ready replicas" : "waiting for ready replicas");
-      if (available) {
+      if (!stuck.isEmpty()) {
+        stalled(
+            DeploymentRollout.DEADLINE_EXCEEDED,
+            "revision " + o.revision() + " did not roll out: " + String.join("; ", stuck));
+      } else if (waiting.isEmpty()) {
         if (status.getPhase() != Phase.Ready) {
           events.add(new Plan.Note(false, "Ready", "Revision " + o.revision() + " is ready"));
         }
@@ -501,12 +516,71 @@ public final class LifecyclePlanner {
             Conditions.READY,
             true,
             "Ready",
-            "revision " + o.revision() + " is migrated, verified and available");
+            "revision " + o.revision() + " is migrated, verified and rolled out");
         condition(Conditions.RECONCILING, false, "Ready", "nothing to do");
         condition(Conditions.STALLED, false, "Ready", "nothing to do");
       } else {
         status.setPhase(Phase.RollingOut);
-        progressing("RollingOut", "waiting for every component's ready replicas");
+        progressing(
+            "RollingOut",
+            "rolling out revision " + o.revision() + ": " + String.join("; ", waiting));
+      }
+    }
+
+    /** The Deployment exists with the replicas and the pod template of the wanted revision. */
+    private boolean runsWantedTemplate(
+        ComponentSpec component, DeploymentView current, int replicas) {
+      return current != null
+          && current.replicas() == replicas
+          && o.revision().equals(current.revision())
+          && Objects.equals(o.wantedTemplates().get(component.getName()), current.templateHash());
+    }
+
+    /**
+     * Available: the application serves. Every component whose Deployment asks for replicas has
+     * Kubernetes' minimum availability, whatever revision it runs (only verified revisions are ever
+     * given replicas), and at least one does. Components at 0 replicas - held during a migration,
+     * or not scaled up yet - are named, not counted: the previous revision serving during an
+     * upgrade is available.
+     */
+    private void availability() {
+      List<String> serving = new ArrayList<>();
+      List<String> unavailable = new ArrayList<>();
+      List<String> stopped = new ArrayList<>();
+      for (ComponentSpec component : spec.getComponents()) {
+        DeploymentView view = o.deployments().get(component.getName());
+        if (view == null || view.replicas() == 0) {
+          if (replicas(component) > 0) {
+            stopped.add(component.getName());
+          }
+          continue;
+        }
+        String counts =
+            component.getName()
+                + " "
+                + view.rollout().available()
+                + "/"
+                + view.replicas()
+                + " available (revision "
+                + view.revision()
+                + ")";
+        (view.rollout().minimumAvailable() ? serving : unavailable).add(counts);
+      }
+      String atZero = stopped.isEmpty() ? "" : "; at 0 replicas: " + String.join(", ", stopped);
+      if (!unavailable.isEmpty()) {
+        condition(
+            Conditions.AVAILABLE,
+            false,
+            "ComponentsUnavailable",
+            "below minimum availability: " + String.join(", ", unavailable) + atZero);
+      } else if (serving.isEmpty()) {
+        condition(
+            Conditions.AVAILABLE,
+            false,
+            "NotServing",
+            stopped.isEmpty() ? "no component asks for replicas" : "no component runs" + atZero);
+      } else {
+        condition(Conditions.AVAILABLE, true, "Serving", String.join(", ", serving) + atZero);
       }
     }
 
@@ -525,8 +599,13 @@ public final class LifecyclePlanner {
         entry.setDeployment(o.resource().getMetadata().getName() + "-" + component.getName());
         if (view != null) {
           entry.setImage(view.image());
+          entry.setRevision(view.revision());
           entry.setReplicas(view.replicas());
           entry.setReadyReplicas(view.readyReplicas());
+          entry.setUpdatedReplicas(view.rollout().updated());
+          entry.setAvailableReplicas(view.rollout().available());
+          entry.setRolledOut(view.rollout().complete());
+          entry.setMessage(view.rollout().complete() ? null : view.rollout().message());
           ready += view.readyReplicas();
         }
         desired += replicas(component);
@@ -544,7 +623,20 @@ public final class LifecyclePlanner {
       condition(Conditions.STALLED, false, reason, message);
     }
 
+    /**
+     * Needs a human: Stalled, with a Warning Event (and so a log line) when the reason or message
+     * is new, unless this plan already records a Warning about it.
+     */
     private void stalled(String reason, String message) {
+      Condition before = Conditions.find(status.getConditions(), Conditions.STALLED);
+      boolean news =
+          before == null
+              || !"True".equals(before.getStatus())
+              || !Objects.equals(before.getReason(), reason)
+              || !Objects.equals(before.getMessage(), message);
+      if (news && events.stream().noneMatch(Plan.Note::warning)) {
+        events.add(new Plan.Note(true, reason, message));
+      }
       status.setPhase(Phase.Failed);
       condition(Conditions.READY, false, reason, message);
       condition(Conditions.RECONCILING, false, reason, message);
@@ -571,6 +663,9 @@ public final class LifecyclePlanner {
       if (status.getPhase() == null) {
         status.setPhase(Phase.Pending);
       }
+      // Status follows the Deployments in every phase, not only while rolling out.
+      status.setComponents(componentStatuses());
+      availability();
       return new Plan(List.copyOf(actions), needsChecks, status, List.copyOf(events), requeue);
     }
   }

@@ -15,6 +15,9 @@ import java.util.Map;
  * @param retryToken the value of the schemagate.dev/retry annotation ("" when absent)
  * @param jobs every migration Job of this AppDeployment
  * @param deployments component name to its Deployment; a component without one is absent
+ * @param wantedTemplates component name to the hash of the pod template the wanted revision gives
+ *     it: a Deployment with another runs something else
+ * @param checksKey what a verification of this spec is made against ({@link Revision#ofChecks})
  * @param configProblem what only the operator can see is wrong (a missing Secret or key), or null
  * @param now the time of this reconcile
  */
@@ -24,6 +27,8 @@ public record Observed(
     String retryToken,
     List<JobView> jobs,
     Map<String, DeploymentView> deployments,
+    Map<String, String> wantedTemplates,
+    String checksKey,
     String configProblem,
     Instant now) {
 

@@ -2,12 +2,14 @@ package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.api.ComponentSpec;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.MigrationStatus;
 import dev.schemagate.migration.JobStates;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.secrets.Resolution;
 import dev.schemagate.secrets.SecretResolver;
+import dev.schemagate.workload.ComponentDeployments;
 import dev.schemagate.workload.Labels;
 import dev.schemagate.workload.SchemaGateContainer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -34,9 +36,11 @@ import java.util.Objects;
 final class Observer {
 
   private final Duration stuckPodGrace;
+  private final String operatorImage;
 
-  Observer(Duration stuckPodGrace) {
+  Observer(Duration stuckPodGrace, String operatorImage) {
     this.stuckPodGrace = stuckPodGrace;
+    this.operatorImage = operatorImage;
   }
 
   /**
@@ -91,8 +95,21 @@ final class Observer {
         retryToken(resource),
         jobs,
         deployments(context, pods),
+        problems.isEmpty() ? wantedTemplates(resource, revision) : Map.of(),
+        Revision.ofChecks(spec),
         problems.isEmpty() ? null : String.join("; ", problems),
         now);
+  }
+
+  /** Built only for a valid spec: the gate's container cannot be built from an invalid one. */
+  private Map<String, String> wantedTemplates(AppDeployment resource, String revision) {
+    Map<String, String> hashes = new HashMap<>();
+    for (ComponentSpec component : resource.getSpec().getComponents()) {
+      hashes.put(
+          component.getName(),
+          ComponentDeployments.templateHash(resource, component, revision, operatorImage));
+    }
+    return hashes;
   }
 
   private static String retryToken(AppDeployment resource) {
@@ -168,7 +185,8 @@ final class Observer {
               deployment.getStatus() == null
                   ? 0
                   : valueOrZero(deployment.getStatus().getReadyReplicas()),
-              podCount));
+              podCount,
+              DeploymentRollout.of(deployment)));
     }
     return views;
   }

@@ -54,6 +54,23 @@ public final class Revision {
         inputs.put("flywayFiles", new TreeMap<>(flywayFiles));
       }
     }
+    return hash(inputs);
+  }
+
+  /**
+   * What a schema verification was made against: {@code spec.schema} (the requirements), {@code
+   * spec.database} (where, and in which schema) and {@code spec.redis}. A verification recorded for
+   * another value does not count, so changing any of them re-verifies without a migration.
+   */
+  public static String ofChecks(AppDeploymentSpec spec) {
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    inputs.put("schema", spec.getSchema());
+    inputs.put("database", spec.getDatabase());
+    inputs.put("redis", spec.getRedis());
+    return hash(inputs);
+  }
+
+  private static String hash(Map<String, Object> inputs) {
     try {
       byte[] canonical = CANONICAL.writeValueAsBytes(inputs);
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);

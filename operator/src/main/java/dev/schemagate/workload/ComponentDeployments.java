@@ -57,12 +57,22 @@ public final class ComponentDeployments {
         .endMetadata()
         .withNewSpec()
         .withReplicas(replicas)
+        .withProgressDeadlineSeconds(
+            owner.getSpec().getRollout() == null
+                ? null
+                : owner.getSpec().getRollout().getProgressDeadlineSeconds())
         .withNewSelector()
         .withMatchLabels(Labels.selector(owner, component.getName()))
         .endSelector()
         .withTemplate(template)
         .endSpec()
         .build();
+  }
+
+  /** The hash of the pod template {@link #build} gives the component for this revision. */
+  public static String templateHash(
+      AppDeployment owner, ComponentSpec component, String revision, String operatorImage) {
+    return hash(template(owner, component, revision, operatorImage));
   }
 
   /** The pod template; its hash tells whether a Deployment runs what the spec asks. */
@@ -173,6 +183,10 @@ public final class ComponentDeployments {
     }
     existing.getMetadata().getAnnotations().putAll(desired.getMetadata().getAnnotations());
     existing.getSpec().setReplicas(desired.getSpec().getReplicas());
+    if (desired.getSpec().getProgressDeadlineSeconds() != null) {
+      // Unset, the cluster's default (600) stays: no update for a value nobody asked for.
+      existing.getSpec().setProgressDeadlineSeconds(desired.getSpec().getProgressDeadlineSeconds());
+    }
     existing.getSpec().setTemplate(desired.getSpec().getTemplate());
     return existing;
   }

@@ -17,7 +17,9 @@ import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.migration.MigrationJobs;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
+import dev.schemagate.testing.HealthJudges;
 import dev.schemagate.testing.LifecycleHarness;
+import dev.schemagate.testing.StatusHistory;
 import dev.schemagate.workload.ComponentDeployments;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -606,6 +608,117 @@ class LifecycleOnRealControlPlaneTest {
     assertThat(image("shop-api")).isEqualTo("shop:1-held");
   }
 
+  /**
+   * An upgrade whose new API pods never become ready, as the real Deployment controller rolls it:
+   * the old ReplicaSet keeps serving, the AppDeployment never says Ready for the new revision, and
+   * neither kstatus (Flux) nor Argo CD's health check, judging every version a watch delivered,
+   * says Current/Healthy before the new pods are ready. Then they become ready: all three say so.
+   */
+  @Test
+  @Order(9)
+  void anUpgradeWhoseNewPodsNeverBecomeReadyIsNeverReportedReady() {
+    simulate(null);
+    apply(APP);
+    AppDeployment v1 = awaitPhase(Phase.Ready);
+    StatusHistory.assertBothSayDone(client, v1);
+    try (StatusHistory history = StatusHistory.watch(client, namespace)) {
+      AppDeployment upgrade = upgradeTo("shop:2-notready", "KeepRunning");
+      AppDeployment rolling =
+          awaitStatus(
+              "the new revision rolling out with the old pods serving",
+              a ->
+                  a.getStatus().getPhase() == Phase.RollingOut
+                      && a.getMetadata()
+                          .getGeneration()
+                          .equals(a.getStatus().getObservedGeneration())
+                      && a.getStatus().getComponents().stream()
+                          .anyMatch(
+                              c ->
+                                  "api".equals(c.getName())
+                                      && c.getUpdatedReplicas() != null
+                                      && c.getUpdatedReplicas() > 0)
+                      && "True".equals(condition(a, "Available")));
+      // The real controllers have had time to settle: still not Ready.
+      await()
+          .pollDelay(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(6))
+          .until(() -> get().getStatus().getPhase() == Phase.RollingOut);
+      Instant released = Instant.now();
+      Deployment api = deployment("shop-api");
+      assertThat(api.getStatus().getUpdatedReplicas()).as("a new pod was made").isPositive();
+      assertThat(api.getStatus().getAvailableReplicas()).as("the old ones serve").isEqualTo(2);
+      assertThat(condition(get(), "Ready")).isEqualTo("False");
+      assertThat(Conditions.find(get().getStatus().getConditions(), "Ready").getMessage())
+          .contains("api: ");
+      assertThat(rolling.getStatus().getVerifiedRevision())
+          .isNotEqualTo(v1.getStatus().getVerifiedRevision());
+
+      // The kubelet would flip the new pods to ready once their probe passes: so does the
+      // simulator, for the pods it holds not ready.
+      client
+          .pods()
+          .inNamespace(namespace)
+          .withLabel("app.kubernetes.io/component", "api")
+          .list()
+          .getItems()
+          .stream()
+          .filter(p -> "shop:2-notready".equals(p.getSpec().getContainers().get(0).getImage()))
+          .forEach(p -> simulator.makeReady(p));
+      AppDeployment v2 =
+          awaitStatus(
+              "the new revision ready",
+              a ->
+                  a.getStatus().getPhase() == Phase.Ready
+                      && rolling.getStatus().getRevision().equals(a.getStatus().getRevision()));
+      StatusHistory.assertBothSayDone(client, v2);
+      assertThat(history.assertNeitherSaidDone(upgrade.getMetadata().getGeneration(), released))
+          .isPositive();
+      assertThat(v2.getStatus().getReady()).isEqualTo("3/3");
+      assertThat(deployment("shop-api").getStatus().getReplicas())
+          .as("no old pod left")
+          .isEqualTo(2);
+    }
+  }
+
+  /**
+   * New API pods that crash-loop past the Deployment's progress deadline: the real Deployment
+   * controller says ProgressDeadlineExceeded, the AppDeployment says Stalled with that reason and a
+   * Warning Event, and the old pods keep serving (Available).
+   */
+  @Test
+  @Order(10)
+  void crashLoopingNewPodsPastTheProgressDeadlineStallWhileTheOldVersionServes() {
+    simulate(null);
+    apply(APP.replace("rollout: {", "rollout: {progressDeadlineSeconds: 3, "));
+    awaitPhase(Phase.Ready);
+    try (StatusHistory history = StatusHistory.watch(client, namespace)) {
+      AppDeployment upgrade = upgradeTo("shop:2-crash", "KeepRunning");
+      AppDeployment stalled =
+          awaitStatus(
+              "Stalled ProgressDeadlineExceeded",
+              a ->
+                  "True".equals(condition(a, "Stalled"))
+                      && "ProgressDeadlineExceeded"
+                          .equals(
+                              Conditions.find(a.getStatus().getConditions(), "Stalled")
+                                  .getReason()));
+      assertThat(deployment("shop-api").getSpec().getProgressDeadlineSeconds()).isEqualTo(3);
+      assertThat(condition(stalled, "Available")).isEqualTo("True");
+      assertThat(deployment("shop-api").getStatus().getAvailableReplicas()).isEqualTo(2);
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  client.v1().events().inNamespace(namespace).list().getItems().stream()
+                      .filter(e -> "ProgressDeadlineExceeded".equals(e.getReason()))
+                      .toList(),
+              events -> events.size() == 1 && "Warning".equals(events.get(0).getType()));
+      history.assertNeitherSaidDone(upgrade.getMetadata().getGeneration(), Instant.now());
+      assertThat(HealthJudges.kstatus(json(get())).status()).isEqualTo("Failed");
+      assertThat(HealthJudges.argoCd(json(get())).status()).isEqualTo("Degraded");
+    }
+  }
+
   @Test
   @Order(5)
   void deletingTheAppDeploymentLetsTheRealGarbageCollectorRemoveWhatItOwns() {
@@ -699,6 +812,13 @@ class LifecycleOnRealControlPlaneTest {
         builder.start(
             pod -> {
               if (!"migration".equals(component(pod))) {
+                String app = pod.getSpec().getContainers().get(0).getImage();
+                if ("api".equals(component(pod)) && app.endsWith("-notready")) {
+                  return PodSimulator.Outcome.RUNNING_NOT_READY;
+                }
+                if ("api".equals(component(pod)) && app.endsWith("-crash")) {
+                  return PodSimulator.Outcome.CRASH_LOOP;
+                }
                 return PodSimulator.Outcome.RUNNING_READY;
               }
               String image = pod.getSpec().getContainers().get(0).getImage();

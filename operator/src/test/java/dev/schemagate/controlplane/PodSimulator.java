@@ -48,6 +48,10 @@ import java.util.function.Function;
  *   <li>{@link Outcome#SUCCEEDED} / {@link Outcome#FAILED}: first Running (as above), then after
  *       {@link Builder#runFor(Duration)} phase Succeeded / Failed, every container terminated with
  *       exit code 0 (reason Completed) / {@link Builder#exitCode(int)} (reason Error), Ready False.
+ *   <li>{@link Outcome#RUNNING_NOT_READY}: phase Running, every container running but not ready (a
+ *       readiness probe that never passes), Ready False; stays so.
+ *   <li>{@link Outcome#CRASH_LOOP}: phase Running, every container waiting with reason
+ *       CrashLoopBackOff after exiting 1, restartCount 3, Ready False; stays so.
  *   <li>{@link Outcome#STUCK_IMAGE_PULL}: phase Pending, every container waiting with reason
  *       ImagePullBackOff, Ready False; stays so.
  *   <li>{@link Outcome#IGNORE}: the Pod is left alone (Pending, no status), like a pod no node
@@ -65,6 +69,8 @@ public final class PodSimulator implements AutoCloseable {
   /** What happens to a Pod. */
   public enum Outcome {
     RUNNING_READY,
+    RUNNING_NOT_READY,
+    CRASH_LOOP,
     SUCCEEDED,
     FAILED,
     STUCK_IMAGE_PULL,
@@ -219,6 +225,25 @@ public final class PodSimulator implements AutoCloseable {
         });
   }
 
+  /** Makes a pod the scenario held not ready ready, as a kubelet does once its probe passes. */
+  public void makeReady(Pod pod) {
+    executor.execute(
+        () -> {
+          try {
+            Pod current =
+                client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get();
+            write(
+                current,
+                running(
+                    current,
+                    current.getStatus().getPodIP(),
+                    Instant.parse(current.getStatus().getStartTime())));
+          } catch (RuntimeException e) {
+            errors.add(e);
+          }
+        });
+  }
+
   /**
    * Status writes waiting for the simulator's thread: Pods seen but not yet played, and Pods still
    * to be terminated (including those whose run time has not elapsed yet).
@@ -286,6 +311,8 @@ public final class PodSimulator implements AutoCloseable {
       }
       switch (outcome) {
         case RUNNING_READY -> write(pod, running(pod, ip, start));
+        case RUNNING_NOT_READY -> write(pod, notReady(pod, running(pod, ip, start), null));
+        case CRASH_LOOP -> write(pod, notReady(pod, running(pod, ip, start), crashLoop()));
         case STUCK_IMAGE_PULL -> write(pod, imagePullBackOff(pod, ip, start));
         case SUCCEEDED, FAILED -> {
           write(pod, running(pod, ip, start));
@@ -363,6 +390,38 @@ public final class PodSimulator implements AutoCloseable {
                   .build()));
     }
     return base(pod, "Running", ip, start, true, containers);
+  }
+
+  /**
+   * A running pod whose containers are not ready; with {@code waiting}, they are not running either
+   * (restarted three times, waiting as given).
+   */
+  private PodStatus notReady(Pod pod, PodStatus status, ContainerState waiting) {
+    for (ContainerStatus container : status.getContainerStatuses()) {
+      container.setReady(false);
+      if (waiting != null) {
+        container.setState(waiting);
+        container.setStarted(false);
+        container.setRestartCount(3);
+      }
+    }
+    for (PodCondition condition : status.getConditions()) {
+      if (condition.getType().equals("Ready") || condition.getType().equals("ContainersReady")) {
+        condition.setStatus("False");
+        condition.setReason("ContainersNotReady");
+        condition.setMessage("containers with unready status: " + names(pod));
+      }
+    }
+    return status;
+  }
+
+  private static ContainerState crashLoop() {
+    return new ContainerStateBuilder()
+        .withNewWaiting()
+        .withReason("CrashLoopBackOff")
+        .withMessage("back-off 40s restarting failed container")
+        .endWaiting()
+        .build();
   }
 
   private PodStatus terminated(Pod pod, String ip, Instant start, int code) {

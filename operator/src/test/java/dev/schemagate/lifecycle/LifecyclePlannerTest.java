@@ -77,15 +77,14 @@ class LifecyclePlannerTest {
     World deployment(String component, String revision, int replicas, int ready) {
       deployments.put(
           component,
-          new DeploymentView(
-              "shop-" + component, "h", revision, "img:" + revision, replicas, ready, replicas));
+          Views.settled(component, revision, "img:" + revision, replicas, ready, replicas));
       return this;
     }
 
     /** Both Deployments as first created: the spec's template, no replicas yet. */
     World atZero() {
-      deployments.put("api", new DeploymentView("shop-api", "h", R1, "img", 0, 0, 0));
-      deployments.put("worker", new DeploymentView("shop-worker", "h", R1, "img", 0, 0, 0));
+      deployments.put("api", Views.settled("api", R1, "img", 0, 0, 0));
+      deployments.put("worker", Views.settled("worker", R1, "img", 0, 0, 0));
       return this;
     }
 
@@ -100,7 +99,21 @@ class LifecyclePlannerTest {
     }
 
     Observed observed() {
-      return new Observed(resource, revision, retryToken, jobs, deployments, configProblem, now);
+      Map<String, String> wanted = new HashMap<>();
+      resource
+          .getSpec()
+          .getComponents()
+          .forEach(c -> wanted.put(c.getName(), Views.template(revision)));
+      return new Observed(
+          resource,
+          revision,
+          retryToken,
+          jobs,
+          deployments,
+          wanted,
+          Revision.ofChecks(resource.getSpec()),
+          configProblem,
+          now);
     }
   }
 
@@ -346,15 +359,13 @@ class LifecyclePlannerTest {
         .containsExactly(
             new EnsureDeployment("api", 0, false), new EnsureDeployment("worker", 0, false));
 
-    after(world, stopping)
-        .deployments
-        .put("api", new DeploymentView("shop-api", "h", R1, "img", 0, 0, 1));
-    world.deployments.put("worker", new DeploymentView("shop-worker", "h", R1, "img", 0, 0, 0));
+    after(world, stopping).deployments.put("api", Views.settled("api", R1, "img", 0, 0, 1));
+    world.deployments.put("worker", Views.settled("worker", R1, "img", 0, 0, 0));
     assertThat(plan(world).actions())
         .as("a pod still terminating")
         .noneMatch(a -> a instanceof CreateJob);
 
-    world.deployments.put("api", new DeploymentView("shop-api", "h", R1, "img", 0, 0, 0));
+    world.deployments.put("api", Views.settled("api", R1, "img", 0, 0, 0));
     assertThat(plan(world).actions()).first().isEqualTo(new CreateJob("shop-migrate-" + R2, ""));
   }
 
@@ -430,5 +441,214 @@ class LifecyclePlannerTest {
     World world = new World();
     world.configProblem = "x";
     assertThat(condition(plan(world), Conditions.READY)).isEqualTo("False");
+  }
+
+  // ---- readiness: Ready only when the new revision is really rolled out ----
+
+  /** R1 ready at 2 + 1 replicas, then the spec asks for R2 and R2's migration succeeded. */
+  private World upgradedToR2() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    after(world, plan(world)).bothDeployments(R1, 2, 1);
+    after(world, plan(world));
+    assertThat(world.resource.getStatus().getPhase()).isEqualTo(Phase.Ready);
+    world.revision = R2;
+    world.job(R2, JobView.Phase.Succeeded);
+    return world;
+  }
+
+  @Test
+  void anUpgradeWhoseNewPodsNeverBecomeReadyIsNeverReadyWhileTheOldOnesServe() {
+    World world = upgradedToR2();
+    after(world, plan(world));
+    world.deployments.put(
+        "api", Views.rolling("api", R2, 2, 2, DeploymentRollout.State.PROGRESSING));
+    world.deployments.put(
+        "worker", Views.rolling("worker", R2, 1, 1, DeploymentRollout.State.PROGRESSING));
+    Plan plan = plan(world);
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.RollingOut);
+    assertThat(condition(plan, Conditions.READY)).isEqualTo("False");
+    assertThat(condition(plan, Conditions.RECONCILING)).isEqualTo("True");
+    assertThat(Conditions.find(plan.status().getConditions(), Conditions.READY).getMessage())
+        .contains("api: Available: 2/2");
+    assertThat(condition(plan, Conditions.AVAILABLE))
+        .as("the previous revision's pods serve")
+        .isEqualTo("True");
+    assertThat(plan.events()).extracting(Plan.Note::reason).doesNotContain("Ready");
+    assertThat(plan.status().getComponents()).extracting(c -> c.getRolledOut()).containsOnly(false);
+  }
+
+  @Test
+  void aDeploymentThatHasNotTakenTheWantedTemplateYetIsNotRolledOut() {
+    World world = upgradedToR2();
+    after(world, plan(world));
+    // The Deployments still report the complete rollout of R1's template.
+    Plan plan = plan(world);
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.RollingOut);
+    assertThat(condition(plan, Conditions.READY)).isEqualTo("False");
+
+    // A component edit that is no new revision changes the template too.
+    World edited = new World().job(R1, JobView.Phase.Succeeded).bothDeployments(R1, 2, 1);
+    after(edited, plan(edited));
+    assertThat(condition(plan(edited), Conditions.READY)).isEqualTo("True");
+    edited.deployments.put(
+        "api",
+        new DeploymentView(
+            "shop-api",
+            "t-before-the-edit",
+            R1,
+            "img",
+            2,
+            2,
+            2,
+            Views.settled("api", R1, "img", 2, 2, 2).rollout()));
+    assertThat(condition(plan(edited), Conditions.READY)).isEqualTo("False");
+  }
+
+  @Test
+  void aRolloutPastItsProgressDeadlineStallsWithAWarningWhileTheOldVersionServes() {
+    World world = upgradedToR2();
+    after(world, plan(world));
+    world.deployments.put(
+        "api", Views.rolling("api", R2, 2, 2, DeploymentRollout.State.DEADLINE_EXCEEDED));
+    Plan plan = plan(world);
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Failed);
+    assertThat(condition(plan, Conditions.STALLED)).isEqualTo("True");
+    assertThat(Conditions.find(plan.status().getConditions(), Conditions.STALLED).getReason())
+        .isEqualTo("ProgressDeadlineExceeded");
+    assertThat(condition(plan, Conditions.AVAILABLE)).isEqualTo("True");
+    assertThat(plan.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.warning()).isTrue();
+              assertThat(e.reason()).isEqualTo("ProgressDeadlineExceeded");
+              assertThat(e.message()).contains("shop-api", "timed out progressing");
+            });
+    assertThat(plan(after(world, plan)).events()).as("said once").isEmpty();
+  }
+
+  @Test
+  void statusFollowsTheDeploymentsAfterReady() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    after(world, plan(world)).bothDeployments(R1, 2, 1);
+    after(world, plan(world));
+    world.deployment("api", R1, 2, 1);
+    Plan lost = plan(world);
+    assertThat(lost.status().getReady()).isEqualTo("2/3");
+    assertThat(lost.status().getComponents().get(0).getReadyReplicas()).isEqualTo(1);
+    assertThat(condition(lost, Conditions.READY)).isEqualTo("False");
+    assertThat(condition(lost, Conditions.AVAILABLE)).isEqualTo("False");
+
+    after(world, lost).deployment("api", R1, 2, 2);
+    Plan back = plan(world);
+    assertThat(back.status().getReady()).isEqualTo("3/3");
+    assertThat(condition(back, Conditions.READY)).isEqualTo("True");
+  }
+
+  @Test
+  void theServingPreviousRevisionIsAvailableWhileAnUpgradeIsHeld() {
+    World world = upgradedToR2();
+    world.jobs.removeIf(j -> j.revision().equals(R2));
+    world.job(R2, JobView.Phase.Running);
+    world.deployments.put("worker", Views.settled("worker", R1, "img:" + R1, 0, 0, 0));
+    Plan plan = plan(world);
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Migrating);
+    var available = Conditions.find(plan.status().getConditions(), Conditions.AVAILABLE);
+    assertThat(available.getStatus()).isEqualTo("True");
+    assertThat(available.getMessage())
+        .contains("api 2/2 available (revision " + R1 + ")", "at 0 replicas: worker");
+
+    world.resource.getSpec().getRollout().setStrategy(RolloutStrategy.StopTheWorld);
+    world.deployments.put("api", Views.settled("api", R1, "img:" + R1, 0, 0, 0));
+    Plan stopped = plan(world);
+    assertThat(condition(stopped, Conditions.AVAILABLE))
+        .as("StopTheWorld: nothing serves")
+        .isEqualTo("False");
+  }
+
+  // ---- every state that needs a human says so once ----
+
+  @Test
+  void aMissingSecretIsAWarningEventOnce() {
+    World world = new World();
+    world.configProblem = "spec.database.urlSecretRef: Secret \"shop-db\" not found";
+    Plan plan = plan(world);
+    assertThat(plan.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.warning()).isTrue();
+              assertThat(e.reason()).isEqualTo("InvalidConfig");
+              assertThat(e.message()).contains("spec.database.urlSecretRef");
+            });
+    assertThat(plan(after(world, plan)).events()).isEmpty();
+  }
+
+  @Test
+  void suspendWinsOverAConfigProblem() {
+    World world = new World();
+    world.configProblem = "spec.database.urlSecretRef: Secret \"shop-db\" not found";
+    world.resource.getSpec().setSuspend(true);
+    Plan plan = plan(world);
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Suspended);
+    assertThat(condition(plan, Conditions.STALLED)).isEqualTo("False");
+    assertThat(plan.events()).isEmpty();
+  }
+
+  @Test
+  void aRetryIsAMigrationStarted() {
+    World world = new World().job(R1, JobView.Phase.Failed).atZero();
+    after(world, plan(world)).retryToken = "1";
+    after(world, plan(world)).jobs.clear();
+    Plan create = plan(world);
+    assertThat(create.actions()).first().isEqualTo(new CreateJob("shop-migrate-" + R1, "1"));
+    assertThat(create.events()).extracting(Plan.Note::reason).contains("MigrationStarted");
+  }
+
+  // ---- verification keyed on what it verified ----
+
+  private World readyAtR1() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    after(world, plan(world)).bothDeployments(R1, 2, 1);
+    return after(world, plan(world));
+  }
+
+  @Test
+  void aNewSchemaRequirementIsVerifiedWithoutANewMigration() {
+    World world = readyAtR1();
+    var table = new dev.schemagate.api.TableRequirement();
+    table.setName("invoices");
+    world.resource.getSpec().getSchema().getTables().add(table);
+    world.resource.getMetadata().setGeneration(2L);
+    Plan first = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(first.needsChecks()).isTrue();
+
+    SchemaStatus missing = new SchemaStatus();
+    missing.setVerified(false);
+    missing.setMissingTables(List.of("invoices"));
+    CheckResult result =
+        new CheckResult(false, "SchemaOutdated", "Missing tables: [invoices]", false);
+    Plan failed = planner.plan(world.observed(), new Checks(result, missing, null));
+    assertThat(failed.actions()).as("no Job, nothing stopped, nothing rolled").isEmpty();
+    assertThat(failed.status().getPhase()).isEqualTo(Phase.Failed);
+    assertThat(condition(failed, Conditions.READY)).isEqualTo("False");
+    assertThat(condition(failed, Conditions.AVAILABLE)).isEqualTo("True");
+    assertThat(failed.status().getSchema().getMissingTables()).containsExactly("invoices");
+    assertThat(failed.events()).extracting(Plan.Note::warning).containsExactly(true);
+
+    Plan passed = planner.plan(world.observed(), PASS);
+    assertThat(passed.actions()).noneMatch(a -> a instanceof CreateJob);
+    assertThat(passed.status().getSchema().getCheckedFor())
+        .isEqualTo(Revision.ofChecks(world.resource.getSpec()));
+    assertThat(planner.plan(after(world, passed).observed(), Checks.NOT_RUN).needsChecks())
+        .as("verified once for these requirements")
+        .isFalse();
+  }
+
+  @Test
+  void anotherDatabaseReferenceIsVerifiedAgain() {
+    World world = readyAtR1();
+    world.resource.getSpec().getDatabase().setSchema("tenant_2");
+    assertThat(planner.plan(world.observed(), Checks.NOT_RUN).needsChecks()).isTrue();
   }
 }

@@ -28,11 +28,11 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Issue 8: the planner against random sequences of what can happen around it (Jobs finishing,
- * failing or deleted, new images, retries, status writes lost to conflicts, databases down, pods
- * becoming ready) in a model of the cluster and the database. Whatever the order, it never rolls a
- * revision out whose migration did not build the schema, and never creates a Job again for a
- * revision and retry token once it was created.
+ * The planner against random sequences of what can happen around it (Jobs finishing, failing or
+ * deleted, new images, retries, status writes lost to conflicts, databases down, pods becoming
+ * ready) in a model of the cluster and the database. Whatever the order, it never rolls a revision
+ * out whose migration did not build the schema, and never creates a Job again for a revision and
+ * retry token once it was created.
  */
 class PlannerPropertiesTest {
 
@@ -52,6 +52,10 @@ class PlannerPropertiesTest {
     DATABASE_DOWN,
     DATABASE_UP,
     PODS_READY,
+    NEW_PODS_NEVER_READY,
+    PODS_PAST_PROGRESS_DEADLINE,
+    POD_LOST,
+    SCHEMA_REQUIREMENT_ADDED,
     TIME_PASSES
   }
 
@@ -88,12 +92,16 @@ class PlannerPropertiesTest {
     final AppDeployment resource = JSON.unmarshal(ShopApp.APP, AppDeployment.class);
     final Map<String, JobView> jobs = new HashMap<>();
     final Map<String, DeploymentView> deployments = new HashMap<>();
-    final Set<String> built = new HashSet<>();
+
+    /** Revision to the number of requirements its migration built (all there were then). */
+    final Map<String, Integer> built = new HashMap<>();
+
     final Set<String> created = new HashSet<>();
     final List<String> violations = new ArrayList<>();
     Instant now = Instant.parse("2026-11-25T00:00:00Z");
     int images = 1;
     int retries;
+    int requirements;
     boolean databaseUp = true;
     boolean rolledOut;
 
@@ -139,16 +147,59 @@ class PlannerPropertiesTest {
         case PODS_READY ->
             deployments.replaceAll(
                 (c, d) ->
-                    new DeploymentView(
-                        d.name(),
-                        d.templateHash(),
-                        d.revision(),
-                        d.image(),
-                        d.replicas(),
-                        d.replicas(),
-                        d.replicas()));
+                    Views.settled(
+                        c, d.revision(), d.image(), d.replicas(), d.replicas(), d.pods()));
+        case NEW_PODS_NEVER_READY -> rolling(DeploymentRollout.State.PROGRESSING);
+        case PODS_PAST_PROGRESS_DEADLINE -> rolling(DeploymentRollout.State.DEADLINE_EXCEEDED);
+        case POD_LOST ->
+            deployments.replaceAll(
+                (c, d) ->
+                    d.replicas() == 0
+                        ? d
+                        : Views.settled(
+                            c, d.revision(), d.image(), d.replicas(), d.replicas() - 1, d.pods()));
+        case SCHEMA_REQUIREMENT_ADDED -> {
+          requirements++;
+          var table = new dev.schemagate.api.TableRequirement();
+          table.setName("added_" + requirements);
+          resource.getSpec().getSchema().getTables().add(table);
+          resource.getMetadata().setGeneration(resource.getMetadata().getGeneration() + 1);
+        }
         case TIME_PASSES -> now = now.plus(Duration.ofMinutes(10));
       }
+    }
+
+    /** The revision's migration built everything the spec requires now. */
+    private boolean satisfied(String revision) {
+      return built.getOrDefault(revision, -1) >= requirements;
+    }
+
+    /**
+     * Ready=True only when every component's Deployment, as observed, runs the wanted revision's
+     * template and has rolled it out completely.
+     */
+    private void checkReadyIsTrue(Plan plan, Observed observed) {
+      var ready = Conditions.find(plan.status().getConditions(), Conditions.READY);
+      if (ready == null || !"True".equals(ready.getStatus())) {
+        return;
+      }
+      for (ComponentSpec component : resource.getSpec().getComponents()) {
+        DeploymentView view = observed.deployments().get(component.getName());
+        if (view == null
+            || !Views.template(observed.revision()).equals(view.templateHash())
+            || !view.rollout().complete()) {
+          violations.add("Ready=True while component " + component.getName() + " is " + view);
+        }
+      }
+    }
+
+    /** New pods of the Deployments on the wanted template do not become ready. */
+    private void rolling(DeploymentRollout.State state) {
+      deployments.replaceAll(
+          (c, d) ->
+              d.replicas() == 0 || !d.revision().equals(revision())
+                  ? d
+                  : Views.rolling(c, d.revision(), d.replicas(), d.replicas(), state));
     }
 
     /** The running Job of the wanted revision ends; a successful one may build the schema. */
@@ -159,7 +210,7 @@ class PlannerPropertiesTest {
         return;
       }
       if (buildsSchema) {
-        built.add(job.revision());
+        built.put(job.revision(), requirements);
       }
       JobView.Phase phase = succeeded ? JobView.Phase.Succeeded : JobView.Phase.Failed;
       jobs.put(
@@ -179,6 +230,11 @@ class PlannerPropertiesTest {
     }
 
     private void reconcile(boolean statusWritten) {
+      Map<String, String> wanted = new HashMap<>();
+      resource
+          .getSpec()
+          .getComponents()
+          .forEach(c -> wanted.put(c.getName(), Views.template(revision())));
       Observed observed =
           new Observed(
               resource,
@@ -186,12 +242,15 @@ class PlannerPropertiesTest {
               retryToken(),
               List.copyOf(jobs.values()),
               Map.copyOf(deployments),
+              wanted,
+              Revision.ofChecks(resource.getSpec()),
               null,
               now);
       Plan plan = planner.plan(observed, Checks.NOT_RUN);
       if (plan.needsChecks()) {
         plan = planner.plan(observed, checks());
       }
+      checkReadyIsTrue(plan, observed);
       for (Action action : plan.actions()) {
         carryOut(action);
       }
@@ -208,7 +267,7 @@ class PlannerPropertiesTest {
             null,
             null);
       }
-      boolean ok = built.contains(revision());
+      boolean ok = satisfied(revision());
       SchemaStatus schema = new SchemaStatus();
       schema.setVerified(ok);
       return new Checks(
@@ -247,13 +306,13 @@ class PlannerPropertiesTest {
         boolean newTemplate = ensure.newTemplate() || current == null;
         String revision = newTemplate ? revision() : current.revision();
         boolean idleCreation = current == null && ensure.replicas() == 0;
-        if (newTemplate && !idleCreation && !built.contains(revision)) {
+        if (newTemplate && !idleCreation && !satisfied(revision)) {
           violations.add(
               "component "
                   + ensure.component()
                   + " given revision "
                   + revision
-                  + " whose schema was never built, with "
+                  + " whose schema lacks what the spec requires, with "
                   + ensure.replicas()
                   + " replicas");
         }
@@ -265,9 +324,8 @@ class PlannerPropertiesTest {
                 .orElseThrow();
         deployments.put(
             ensure.component(),
-            new DeploymentView(
-                "shop-" + component.getName(),
-                revision,
+            Views.settled(
+                component.getName(),
                 revision,
                 newTemplate ? resource.getSpec().getImage() : current.image(),
                 ensure.replicas(),

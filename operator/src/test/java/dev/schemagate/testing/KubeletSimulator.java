@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Stands in for the kubelet and the Job and Deployment controllers on an API server that has none
  * (the Fabric8 mock server): runs migration Jobs to the outcome a scenario chooses, and gives
- * Deployments the pods and ready replicas they ask for. It acts only through the API, as the real
- * controllers do, so the operator sees exactly what it would see in a cluster.
+ * Deployments the pods, ready replicas and conditions they would get - or, when a scenario says a
+ * pod template's pods never become ready, a rolling update that keeps the old pods serving. It acts
+ * only through the API, as the real controllers do, so the operator sees exactly what it would see
+ * in a cluster.
  */
 public final class KubeletSimulator implements AutoCloseable {
 
@@ -60,8 +62,21 @@ public final class KubeletSimulator implements AutoCloseable {
   /** Set by {@link #release}: held Jobs, also those about to be held, end with it. */
   private volatile Outcome released;
 
+  /** How the pods of a Deployment's current pod template behave. */
+  public enum PodReadiness {
+    /** They become ready at once; the old template's pods go. */
+    READY,
+    /** They never become ready; the old template's pods keep serving. */
+    NEVER_READY,
+    /** As NEVER_READY, and the Deployment is past its progress deadline. */
+    PAST_PROGRESS_DEADLINE
+  }
+
+  /** Marks the pods it made with the pod template they were made from. */
+  private static final String TEMPLATE = "simulator.schemagate.dev/template";
+
   private volatile Duration jobRunTime = Duration.ofMillis(200);
-  private volatile boolean deploymentsBecomeReady = true;
+  private volatile Function<Deployment, PodReadiness> componentPods = d -> PodReadiness.READY;
 
   private final String namespace;
   private final java.util.Set<String> namespaces;
@@ -117,8 +132,26 @@ public final class KubeletSimulator implements AutoCloseable {
     return this;
   }
 
-  public KubeletSimulator deploymentsBecomeReady(boolean ready) {
-    this.deploymentsBecomeReady = ready;
+  /**
+   * How the pods of each Deployment's current template behave from now on; the Deployments there
+   * are played again with it (pods that were never ready become ready, say).
+   */
+  public KubeletSimulator componentPods(Function<Deployment, PodReadiness> behaviour) {
+    this.componentPods = behaviour;
+    if (!informers.isEmpty()) {
+      worker.execute(
+          () ->
+              client
+                  .apps()
+                  .deployments()
+                  .inAnyNamespace()
+                  .withLabel(Labels.MANAGED_BY, Labels.MANAGER)
+                  .list()
+                  .getItems()
+                  .stream()
+                  .filter(this::mine)
+                  .forEach(d -> safely(this::onDeployment, d)));
+    }
     return this;
   }
 
@@ -331,61 +364,119 @@ public final class KubeletSimulator implements AutoCloseable {
     int wanted =
         deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
     Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
-    List<Pod> pods = client.pods().inNamespace(namespace).withLabels(selector).list().getItems();
-    String revision =
-        deployment.getSpec().getTemplate().getMetadata().getAnnotations() == null
-            ? null
-            : deployment
-                .getSpec()
-                .getTemplate()
-                .getMetadata()
-                .getAnnotations()
-                .get(Labels.REVISION);
-    for (Pod pod : pods) {
-      String podRevision =
-          pod.getMetadata().getAnnotations() == null
-              ? null
-              : pod.getMetadata().getAnnotations().get(Labels.REVISION);
-      if (pods.indexOf(pod) >= wanted || !java.util.Objects.equals(revision, podRevision)) {
-        client.resource(pod).delete();
-      }
+    String template = templateOf(deployment);
+    List<Pod> current = new ArrayList<>();
+    List<Pod> old = new ArrayList<>();
+    for (Pod pod : client.pods().inNamespace(namespace).withLabels(selector).list().getItems()) {
+      (template.equals(annotation(pod, TEMPLATE)) ? current : old).add(pod);
     }
-    long kept = client.pods().inNamespace(namespace).withLabels(selector).list().getItems().size();
-    for (long i = kept; i < wanted; i++) {
-      client
-          .resource(
-              new PodBuilder()
-                  .withNewMetadataLike(deployment.getSpec().getTemplate().getMetadata())
-                  .withName(
-                      deployment.getMetadata().getName()
-                          + "-"
-                          + Long.toHexString(System.nanoTime() & 0xffffff))
-                  .withNamespace(namespace)
-                  .endMetadata()
-                  .withSpec(deployment.getSpec().getTemplate().getSpec())
-                  .withNewStatus()
-                  .withPhase("Running")
-                  .endStatus()
-                  .build())
-          .create();
+    PodReadiness readiness = componentPods.apply(deployment);
+    // A rolling update as the Deployment controller makes one with its defaults (maxSurge 25%
+    // rounded up, maxUnavailable 25% rounded down): old pods go once new ones are available.
+    int maxUnavailable = wanted / 4;
+    int oldKept = 0;
+    int updated = wanted;
+    if (readiness != PodReadiness.READY && !old.isEmpty()) {
+      int maxSurge = (wanted + 3) / 4;
+      oldKept = Math.max(0, Math.min(old.size(), wanted - maxUnavailable));
+      updated = Math.max(0, Math.min(wanted, wanted + maxSurge - oldKept));
     }
-    int ready = deploymentsBecomeReady ? wanted : 0;
-    Deployment current = client.resource(deployment).get();
-    if (current == null) {
+    trim(old, oldKept);
+    trim(current, updated);
+    for (int i = current.size(); i < updated; i++) {
+      createPod(deployment, template);
+    }
+    int available = readiness == PodReadiness.READY ? wanted : oldKept;
+    Deployment latest = client.resource(deployment).get();
+    if (latest == null) {
       return;
     }
     var status =
         new DeploymentStatusBuilder()
-            .withObservedGeneration(current.getMetadata().getGeneration())
-            .withReplicas(wanted)
-            .withUpdatedReplicas(wanted)
-            .withReadyReplicas(ready)
-            .withAvailableReplicas(ready)
+            .withObservedGeneration(latest.getMetadata().getGeneration())
+            .withReplicas(oldKept + updated)
+            .withUpdatedReplicas(updated)
+            .withReadyReplicas(available)
+            .withAvailableReplicas(available)
+            .withConditions(
+                condition(
+                    "Available",
+                    available >= wanted - maxUnavailable,
+                    available >= wanted - maxUnavailable
+                        ? "MinimumReplicasAvailable"
+                        : "MinimumReplicasUnavailable"),
+                switch (readiness) {
+                  case READY -> condition("Progressing", true, "NewReplicaSetAvailable");
+                  case NEVER_READY -> condition("Progressing", true, "ReplicaSetUpdated");
+                  case PAST_PROGRESS_DEADLINE ->
+                      condition("Progressing", false, "ProgressDeadlineExceeded");
+                })
             .build();
-    if (!status.equals(current.getStatus())) {
-      current.setStatus(status);
-      client.resource(current).updateStatus();
+    if (!status.equals(latest.getStatus())) {
+      latest.setStatus(status);
+      client.resource(latest).updateStatus();
     }
+  }
+
+  private static io.fabric8.kubernetes.api.model.apps.DeploymentCondition condition(
+      String type, boolean value, String reason) {
+    return new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder()
+        .withType(type)
+        .withStatus(value ? "True" : "False")
+        .withReason(reason)
+        .withMessage(
+            "ProgressDeadlineExceeded".equals(reason)
+                ? "ReplicaSet has timed out progressing."
+                : reason)
+        .build();
+  }
+
+  /** Deletes the pods beyond the first {@code keep}. */
+  private void trim(List<Pod> pods, int keep) {
+    for (int i = keep; i < pods.size(); i++) {
+      client.resource(pods.get(i)).delete();
+    }
+  }
+
+  private void createPod(Deployment deployment, String template) {
+    client
+        .resource(
+            new PodBuilder()
+                .withNewMetadataLike(deployment.getSpec().getTemplate().getMetadata())
+                .withName(
+                    deployment.getMetadata().getName()
+                        + "-"
+                        + Long.toHexString(System.nanoTime() & 0xffffff))
+                .withNamespace(deployment.getMetadata().getNamespace())
+                .addToAnnotations(TEMPLATE, template)
+                .endMetadata()
+                .withSpec(deployment.getSpec().getTemplate().getSpec())
+                .withNewStatus()
+                .withPhase("Running")
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  /** Which pod template a Deployment runs: the hash schemagate writes, else the revision. */
+  private static String templateOf(Deployment deployment) {
+    String hash = annotation(deployment, Labels.TEMPLATE_HASH);
+    return hash != null
+        ? hash
+        : String.valueOf(
+            deployment.getSpec().getTemplate().getMetadata().getAnnotations() == null
+                ? null
+                : deployment
+                    .getSpec()
+                    .getTemplate()
+                    .getMetadata()
+                    .getAnnotations()
+                    .get(Labels.REVISION));
+  }
+
+  private static String annotation(io.fabric8.kubernetes.api.model.HasMetadata object, String key) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
   }
 
   @Override

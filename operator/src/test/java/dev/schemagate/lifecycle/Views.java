@@ -1,0 +1,59 @@
+package dev.schemagate.lifecycle;
+
+import dev.schemagate.lifecycle.DeploymentRollout.State;
+
+/** Deployments as the planner sees them, in the states the tests need. */
+final class Views {
+
+  private Views() {}
+
+  /** The pod template hash a Deployment of this revision runs (what the tests' world wants). */
+  static String template(String revision) {
+    return "t-" + revision;
+  }
+
+  /**
+   * A Deployment the controller has caught up with: complete once {@code ready} reaches {@code
+   * replicas}, otherwise still rolling, and serving only at full strength.
+   */
+  static DeploymentView settled(
+      String component, String revision, String image, int replicas, int ready, int pods) {
+    DeploymentRollout rollout =
+        ready >= replicas
+            ? new DeploymentRollout(State.COMPLETE, true, ready, replicas, "")
+            : new DeploymentRollout(
+                State.PROGRESSING, false, ready, replicas, "Available: " + ready + "/" + replicas);
+    return view(component, revision, image, replicas, ready, pods, rollout);
+  }
+
+  /**
+   * A rolling update whose new pods are not ready: the old revision's pods keep the Deployment
+   * above its minimum availability ({@code oldServing} of them), none of the new ones are.
+   */
+  static DeploymentView rolling(
+      String component, String revision, int replicas, int oldServing, State state) {
+    DeploymentRollout rollout =
+        new DeploymentRollout(
+            state,
+            oldServing >= replicas,
+            oldServing,
+            1,
+            state == State.DEADLINE_EXCEEDED
+                ? "ReplicaSet \"shop-" + component + "-x\" has timed out progressing."
+                : "Available: " + oldServing + "/" + replicas);
+    return view(
+        component, revision, "img:" + revision, replicas, oldServing, oldServing + 1, rollout);
+  }
+
+  private static DeploymentView view(
+      String component,
+      String revision,
+      String image,
+      int replicas,
+      int ready,
+      int pods,
+      DeploymentRollout rollout) {
+    return new DeploymentView(
+        "shop-" + component, template(revision), revision, image, replicas, ready, pods, rollout);
+  }
+}
