@@ -60,7 +60,8 @@ public record DeploymentRollout(
             : available >= wanted;
     Long generation = deployment.getMetadata().getGeneration();
     Long observed = status.getObservedGeneration();
-    if (generation != null && (observed == null || observed < generation)) {
+    // As kstatus: a status that says which generation it describes must describe this one.
+    if (generation != null && observed != null && !observed.equals(generation)) {
       return progressing(
           minimumAvailable,
           available,
@@ -106,8 +107,8 @@ public record DeploymentRollout(
     if (replicas > wanted) {
       return "Pending termination: " + (replicas - wanted);
     }
-    if (wanted > available) {
-      return "Available: " + available + "/" + wanted;
+    if (updated > available) {
+      return "Available: " + available + "/" + updated;
     }
     if (wanted > ready) {
       return "Ready: " + ready + "/" + wanted;

@@ -496,19 +496,28 @@ class LifecycleOnRealControlPlaneTest {
         .getImage();
   }
 
+  /**
+   * A user's edit: retried on conflict, as kubectl edit would be, since the operator writes too.
+   */
   private AppDeployment upgradeTo(String image, String strategy) {
-    return client
-        .resources(AppDeployment.class)
-        .inNamespace(namespace)
-        .withName("shop")
-        .edit(
-            a -> {
-              a.getSpec().setImage(image);
-              a.getSpec()
-                  .getRollout()
-                  .setStrategy(dev.schemagate.api.RolloutStrategy.valueOf(strategy));
-              return a;
-            });
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreException(KubernetesClientException.class)
+        .until(
+            () ->
+                client
+                    .resources(AppDeployment.class)
+                    .inNamespace(namespace)
+                    .withName("shop")
+                    .edit(
+                        a -> {
+                          a.getSpec().setImage(image);
+                          a.getSpec()
+                              .getRollout()
+                              .setStrategy(dev.schemagate.api.RolloutStrategy.valueOf(strategy));
+                          return a;
+                        }),
+            java.util.Objects::nonNull);
   }
 
   @Test
@@ -557,6 +566,10 @@ class LifecycleOnRealControlPlaneTest {
     assertThat(deployment("shop-worker").getSpec().getReplicas()).isEqualTo(1);
     assertThat(jobs()).hasSize(2);
     assertThat(upgraded.getStatus().getRevision()).isNotEqualTo(firstRevision);
+    // Ready comes once no old pod is left: the counts are the Deployments' own, not 4/3.
+    assertThat(upgraded.getStatus().getReady()).isEqualTo("3/3");
+    assertThat(upgraded.getStatus().getComponents())
+        .allSatisfy(c -> assertThat(c.getReadyReplicas()).isEqualTo(c.getReplicas()));
   }
 
   @Test
@@ -653,8 +666,9 @@ class LifecycleOnRealControlPlaneTest {
       assertThat(rolling.getStatus().getVerifiedRevision())
           .isNotEqualTo(v1.getStatus().getVerifiedRevision());
 
-      // The kubelet would flip the new pods to ready once their probe passes: so does the
-      // simulator, for the pods it holds not ready.
+      // The probe passes from now on: new pods start ready, and those held not ready become
+      // ready, as a kubelet reports them.
+      probesPass = true;
       client
           .pods()
           .inNamespace(namespace)
@@ -798,6 +812,9 @@ class LifecycleOnRealControlPlaneTest {
    * question_text, ":broken" fails, anything else builds the whole schema. Component pods become
    * ready. With a node, every pod is bound to it first (as the scheduler would).
    */
+  /** Once set, API pods of "-notready" images become ready like any other. */
+  private volatile boolean probesPass;
+
   /** Migration pods of images ending in "-held" run until the test completes them. */
   private final java.util.concurrent.BlockingQueue<Pod> heldMigrations =
       new java.util.concurrent.LinkedBlockingQueue<>();
@@ -813,7 +830,7 @@ class LifecycleOnRealControlPlaneTest {
             pod -> {
               if (!"migration".equals(component(pod))) {
                 String app = pod.getSpec().getContainers().get(0).getImage();
-                if ("api".equals(component(pod)) && app.endsWith("-notready")) {
+                if ("api".equals(component(pod)) && app.endsWith("-notready") && !probesPass) {
                   return PodSimulator.Outcome.RUNNING_NOT_READY;
                 }
                 if ("api".equals(component(pod)) && app.endsWith("-crash")) {
