@@ -14,8 +14,9 @@ public class SchemaStatus {
   private String revision;
 
   @JsonPropertyDescription(
-      "Hash of spec.schema, spec.database and spec.redis the verification ran against: a change"
-          + " of any of them verifies again, without a migration.")
+      "Hash of what the verification ran against: spec.schema, spec.database, spec.redis and the"
+          + " last migration Job that had finished. A change of any of them verifies again, without"
+          + " a migration.")
   private String checkedFor;
 
   @JsonPropertyDescription("True when every required object exists.")

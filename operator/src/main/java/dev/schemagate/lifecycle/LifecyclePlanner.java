@@ -38,8 +38,9 @@ import java.util.Objects;
  * no Job, recorded Failed, same retry token  -> stay Failed (the Job was cleaned up)
  * no Job, recorded Pending/Running (created) -> Failed: JobDeleted (never re-run silently)
  * no Job, StopTheWorld, components running   -> scale all to 0, wait for their pods to go
+ * no Job, another revision's Job running     -> wait for it (one migration at a time)
  * no Job                                     -> create the Job of R (MigrationStarted, also on retry)
- * verified for R and for the current spec.schema/database/redis -> roll out, no new check
+ * verified for R, the current spec.schema/database/redis and the last migration -> roll out
  * checks: schema missing objects             -> Failed, Stalled; hold components (stop nothing)
  * checks: database / Redis unreachable       -> Verifying, retried with capped back-off
  * checks pass                                -> roll out R to every component
@@ -116,6 +117,12 @@ public final class LifecyclePlanner {
       removeDroppedComponents();
       MigrationStatus migration = migrationOfWantedRevision();
       status.setMigration(migration);
+      JobView other = runningJobOfAnotherRevision();
+      if (other != null) {
+        waitFor(other);
+        holdComponents(true);
+        return finish();
+      }
       if (migration.getState() != MigrationState.Succeeded && !migrate(migration)) {
         holdComponents(true);
         return finish();
@@ -304,6 +311,32 @@ public final class LifecyclePlanner {
       }
     }
 
+    /**
+     * One migration at a time: stopping one midway leaves a half-migrated schema, so a superseded
+     * revision's running Job is waited for - before this revision migrates, and before one that
+     * migrated earlier (a revert) is verified again and rolled out on what it left.
+     */
+    private void waitFor(JobView other) {
+      status.setPhase(Phase.Migrating);
+      String message =
+          "Job "
+              + other.name()
+              + " of revision "
+              + other.revision()
+              + " is still running; revision "
+              + o.revision()
+              + " waits for it to end";
+      condition(Conditions.MIGRATION_SUCCEEDED, false, "WaitingForRunningMigration", message);
+      progressing("WaitingForRunningMigration", message);
+    }
+
+    private JobView runningJobOfAnotherRevision() {
+      return o.jobs().stream()
+          .filter(j -> j.phase() == JobView.Phase.Running && !o.revision().equals(j.revision()))
+          .findFirst()
+          .orElse(null);
+    }
+
     private void failed(MigrationStatus migration, String message) {
       condition(
           Conditions.MIGRATION_SUCCEEDED,
@@ -340,6 +373,7 @@ public final class LifecyclePlanner {
     private void deleteOldJobs() {
       o.jobs().stream()
           .filter(j -> !o.revision().equals(j.revision()))
+          .filter(j -> j.phase() != JobView.Phase.Running)
           .sorted(
               Comparator.comparing(
                   JobView::createdAt, Comparator.nullsLast(Comparator.reverseOrder())))
@@ -357,7 +391,7 @@ public final class LifecyclePlanner {
       boolean recorded =
           status.getSchema() != null
               && o.revision().equals(status.getSchema().getRevision())
-              && o.checksKey().equals(status.getSchema().getCheckedFor())
+              && verificationKey().equals(status.getSchema().getCheckedFor())
               && Boolean.TRUE.equals(status.getSchema().getVerified())
               && conditionTrue(Conditions.DEPENDENCIES_READY);
       if (recorded) {
@@ -372,7 +406,7 @@ public final class LifecyclePlanner {
       if (checks.schemaStatus() != null) {
         status.setSchema(checks.schemaStatus());
         status.getSchema().setRevision(o.revision());
-        status.getSchema().setCheckedFor(o.checksKey());
+        status.getSchema().setCheckedFor(verificationKey());
         status.getSchema().setCheckedAt(o.now().toString());
       }
       CheckResult schema = checks.schema();
@@ -397,6 +431,33 @@ public final class LifecyclePlanner {
             redis, "DependencyUnavailable", Conditions.DEPENDENCIES_READY, redisNews);
       }
       return true;
+    }
+
+    /**
+     * What a verification is made against: the spec's requirements and database reference, and the
+     * last migration (of any revision) that finished before it. A migration that finishes later may
+     * have changed the schema, so a revert to a revision verified earlier is checked again before
+     * it rolls out; no clocks are compared, only which Job finished last.
+     */
+    private String verificationKey() {
+      java.util.stream.Stream<Map.Entry<String, Instant>> fromJobs =
+          o.jobs().stream()
+              .filter(j -> j.finishedAt() != null)
+              .map(j -> Map.entry(j.name(), j.finishedAt()));
+      java.util.stream.Stream<Map.Entry<String, Instant>> fromHistory =
+          status.getHistory() == null
+              ? java.util.stream.Stream.empty()
+              : status.getHistory().stream()
+                  .filter(h -> h.getFinishedAt() != null && h.getJobName() != null)
+                  .map(h -> Map.entry(h.getJobName(), Instant.parse(h.getFinishedAt())));
+      String last =
+          java.util.stream.Stream.concat(fromJobs, fromHistory)
+              .max(
+                  Map.Entry.<String, Instant>comparingByValue()
+                      .thenComparing(Map.Entry.comparingByKey()))
+              .map(e -> e.getKey() + "@" + e.getValue())
+              .orElse("none");
+      return Revision.hash(Map.<String, Object>of("checks", o.checksKey(), "lastMigration", last));
     }
 
     /** A check result differs from what its condition says: worth an Event, not a repeat. */

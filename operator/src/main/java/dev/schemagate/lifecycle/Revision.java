@@ -70,7 +70,8 @@ public final class Revision {
     return hash(inputs);
   }
 
-  private static String hash(Map<String, Object> inputs) {
+  /** The short hash of canonical JSON of {@code inputs}. */
+  static String hash(Map<String, Object> inputs) {
     try {
       byte[] canonical = CANONICAL.writeValueAsBytes(inputs);
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.TableRequirement;
 import dev.schemagate.lifecycle.Conditions;
@@ -253,6 +254,30 @@ class ReadinessEndToEndTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> events("MigrationStarted"), e -> e.size() == 2);
+    assertThat(world.metrics.scrape())
+        .as("one count per Job created")
+        .contains("schemagate_migrations_started_total{namespace=\"" + world.namespace + "\"} 2.0");
+  }
+
+  @Test
+  void theServingPreviousRevisionIsAvailableWhileTheUpgradeMigrates() {
+    world.apply(APP);
+    awaitPhase(Phase.Ready);
+    world.kubelet.migrations(job -> Outcome.RUN_UNTIL_RELEASED);
+    edit(a -> a.getSpec().setImage("shop:2"));
+    AppDeployment migrating =
+        awaitCurrent(
+            a ->
+                a.getStatus().getPhase() == Phase.Migrating
+                    && "0"
+                        .equals(
+                            String.valueOf(a.getStatus().getComponents().get(1).getReplicas())));
+    Condition available = condition(migrating, Conditions.AVAILABLE);
+    assertThat(available.getStatus()).as(available.getMessage()).isEqualTo("True");
+    assertThat(available.getMessage()).contains("api 2/2 available", "at 0 replicas: worker");
+    world.sql(FULL_SCHEMA);
+    world.kubelet.release(Outcome.SUCCEED);
+    awaitPhase(Phase.Ready);
   }
 
   @Test
@@ -283,5 +308,39 @@ class ReadinessEndToEndTest {
     AppDeployment ready = awaitPhase(Phase.Ready);
     assertThat(ready.getStatus().getRevision()).isEqualTo(v1.getStatus().getRevision());
     assertThat(world.jobs()).as("no new migration").hasSize(1);
+  }
+
+  @Test
+  void anUpgradeDuringARunningMigrationWaitsForItAndARevertIsVerifiedAgain() {
+    world.apply(APP);
+    AppDeployment v1 = awaitPhase(Phase.Ready);
+    world.kubelet.migrations(job -> Outcome.RUN_UNTIL_RELEASED);
+    edit(a -> a.getSpec().setImage("shop:2"));
+    awaitCurrent(
+        a ->
+            a.getStatus().getMigration() != null
+                && a.getStatus().getMigration().getState() == MigrationState.Running);
+
+    edit(a -> a.getSpec().setImage("shop:3"));
+    AppDeployment waiting =
+        awaitCurrent(
+            a -> "WaitingForRunningMigration".equals(condition(a, Conditions.READY).getReason()));
+    assertThat(world.jobs()).as("no second migration while one runs").hasSize(2);
+
+    // Back to the first image while shop:2's migration still changes the schema.
+    edit(a -> a.getSpec().setImage("shop:1"));
+    AppDeployment reverted =
+        awaitCurrent(
+            a -> "WaitingForRunningMigration".equals(condition(a, Conditions.READY).getReason()));
+    assertThat(reverted.getStatus().getRevision()).isEqualTo(v1.getStatus().getRevision());
+    assertThat(reverted.getStatus().getPhase()).isEqualTo(Phase.Migrating);
+
+    world.kubelet.release(Outcome.SUCCEED);
+    AppDeployment ready = awaitPhase(Phase.Ready);
+    assertThat(ready.getStatus().getRevision()).isEqualTo(v1.getStatus().getRevision());
+    assertThat(Instant.parse(ready.getStatus().getSchema().getCheckedAt()))
+        .as("verified again after shop:2's migration, not taken from before it")
+        .isAfter(Instant.parse(waiting.getStatus().getSchema().getCheckedAt()));
+    assertThat(world.jobs()).hasSize(2);
   }
 }

@@ -639,7 +639,7 @@ class LifecyclePlannerTest {
     Plan passed = planner.plan(world.observed(), PASS);
     assertThat(passed.actions()).noneMatch(a -> a instanceof CreateJob);
     assertThat(passed.status().getSchema().getCheckedFor())
-        .isEqualTo(Revision.ofChecks(world.resource.getSpec()));
+        .isNotEqualTo(world.resource.getStatus().getSchema().getCheckedFor());
     assertThat(planner.plan(after(world, passed).observed(), Checks.NOT_RUN).needsChecks())
         .as("verified once for these requirements")
         .isFalse();
@@ -650,5 +650,65 @@ class LifecyclePlannerTest {
     World world = readyAtR1();
     world.resource.getSpec().getDatabase().setSchema("tenant_2");
     assertThat(planner.plan(world.observed(), Checks.NOT_RUN).needsChecks()).isTrue();
+  }
+
+  // ---- one migration at a time ----
+
+  @Test
+  void aNewRevisionWaitsForTheRunningMigrationOfTheOneItSupersedes() {
+    World world = new World().job(R1, JobView.Phase.Running).atZero();
+    after(world, plan(world)).revision = R2;
+    Plan waiting = plan(world);
+    assertThat(waiting.actions()).noneMatch(a -> a instanceof CreateJob || a instanceof DeleteJob);
+    assertThat(waiting.status().getPhase()).isEqualTo(Phase.Migrating);
+    assertThat(Conditions.find(waiting.status().getConditions(), Conditions.READY).getReason())
+        .isEqualTo("WaitingForRunningMigration");
+
+    world.jobs.clear();
+    world.job(R1, JobView.Phase.Succeeded);
+    assertThat(plan(after(world, waiting)).actions())
+        .first()
+        .isEqualTo(new CreateJob("shop-migrate-" + R2, ""));
+  }
+
+  @Test
+  void aRunningJobIsNeverDeletedAsAnOldRevisionsJob() {
+    LifecyclePlanner keepOne = new LifecyclePlanner(1);
+    World world = new World().job(R1, JobView.Phase.Running).atZero();
+    world.revision = R2;
+    assertThat(keepOne.plan(world.observed(), Checks.NOT_RUN).actions())
+        .noneMatch(a -> a instanceof DeleteJob);
+  }
+
+  @Test
+  void aRevertToARevisionVerifiedBeforeIsVerifiedAgainAfterTheMigrationThatRanMeanwhile() {
+    World world = readyAtR1();
+    world.revision = R2;
+    world.job(R2, JobView.Phase.Running);
+    after(world, plan(world)).revision = R1;
+    Plan waiting = plan(world);
+    assertThat(waiting.status().getPhase())
+        .as("not Ready from R1's old verification while R2 changes the schema")
+        .isEqualTo(Phase.Migrating);
+    assertThat(waiting.actions())
+        .as("nothing rolls; the worker is held at 0 while a migration runs")
+        .containsExactly(new EnsureDeployment("worker", 0, false));
+
+    world.jobs.removeIf(j -> j.revision().equals(R2));
+    world.jobs.add(
+        new JobView(
+            "shop-migrate-" + R2,
+            R2,
+            "",
+            JobView.Phase.Succeeded,
+            null,
+            null,
+            null,
+            T0,
+            T0.plusSeconds(90),
+            null,
+            T0.plusSeconds(60)));
+    Plan afterIt = planner.plan(after(world, waiting).observed(), Checks.NOT_RUN);
+    assertThat(afterIt.needsChecks()).as("R2's migration may have changed the schema").isTrue();
   }
 }

@@ -48,6 +48,7 @@ class PlannerPropertiesTest {
     JOB_FAILS,
     JOB_DELETED,
     NEW_IMAGE,
+    PREVIOUS_IMAGE,
     RETRY_ANNOTATION,
     DATABASE_DOWN,
     DATABASE_UP,
@@ -136,6 +137,10 @@ class PlannerPropertiesTest {
           resource.getSpec().setImage("shop:" + ++images);
           resource.getMetadata().setGeneration(resource.getMetadata().getGeneration() + 1);
         }
+        case PREVIOUS_IMAGE -> {
+          resource.getSpec().setImage("shop:" + Math.max(1, images - 1));
+          resource.getMetadata().setGeneration(resource.getMetadata().getGeneration() + 1);
+        }
         case RETRY_ANNOTATION -> {
           retries++;
           resource
@@ -202,13 +207,17 @@ class PlannerPropertiesTest {
                   : Views.rolling(c, d.revision(), d.replicas(), d.replicas(), state));
     }
 
-    /** The running Job of the wanted revision ends; a successful one may build the schema. */
+    /** The running Job (at most one runs) ends; a successful one may build the schema. */
     private void finish(boolean succeeded, boolean buildsSchema) {
-      String name = LifecyclePlanner.jobName("shop", revision());
-      JobView job = jobs.get(name);
-      if (job == null || job.phase() != JobView.Phase.Running) {
+      JobView job =
+          jobs.values().stream()
+              .filter(j -> j.phase() == JobView.Phase.Running)
+              .findFirst()
+              .orElse(null);
+      if (job == null) {
         return;
       }
+      String name = job.name();
       if (buildsSchema) {
         built.put(job.revision(), requirements);
       }
@@ -281,6 +290,12 @@ class PlannerPropertiesTest {
         if (jobs.containsKey(create.name())) {
           return; // AlreadyExists: it is there
         }
+        jobs.values().stream()
+            .filter(j -> j.phase() == JobView.Phase.Running)
+            .forEach(
+                j ->
+                    violations.add(
+                        "Job " + create.name() + " created while " + j.name() + " runs"));
         String key = revision() + "/" + create.retryToken();
         if (!created.add(key)) {
           violations.add("Job of revision and retry token " + key + " created a second time");
