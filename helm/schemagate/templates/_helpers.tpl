@@ -73,13 +73,15 @@ rules it never used.
 - apiGroups: [""]
   resources: ["pods/log"]
   verbs: ["get"]
-# Component Deployments and Services; deleted when their component leaves spec.components.
+# Component Deployments and Services: watched; one of the component's name that the cache lacks
+# is read by name (is it someone else's?); deleted when their component leaves spec.components,
+# and then only if this AppDeployment owns them.
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["list", "watch", "create", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "create", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
 # Referenced Secrets (database and Redis URLs) and Flyway ConfigMaps: read one by one, by name,
 # at each reconcile; never listed or watched, never written.
 - apiGroups: [""]

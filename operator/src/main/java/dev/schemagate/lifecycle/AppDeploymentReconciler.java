@@ -12,6 +12,7 @@ import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -93,7 +94,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     return List.of(
         informer(Job.class, context),
         informer(Pod.class, context),
-        informer(Deployment.class, context));
+        informer(Deployment.class, context),
+        informer(Service.class, context));
   }
 
   /** An informer on the objects schemagate created, mapped to their AppDeployment by label. */

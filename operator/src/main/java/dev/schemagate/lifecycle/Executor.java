@@ -56,15 +56,35 @@ final class Executor {
     }
   }
 
-  /** Deleting what is already gone is fine: a stale cache may ask twice. */
+  /**
+   * Deletes what this AppDeployment owns, nothing else of that name. Deleting what is already gone
+   * is fine: a stale cache may ask twice.
+   */
   private void removeComponent(AppDeployment owner, Action.RemoveComponent remove) {
     String namespace = owner.getMetadata().getNamespace();
-    client.apps().deployments().inNamespace(namespace).withName(remove.deployment()).delete();
-    client.services().inNamespace(namespace).withName(remove.deployment()).delete();
+    deleteIfOwned(
+        owner, client.apps().deployments().inNamespace(namespace).withName(remove.deployment()));
+    deleteIfOwned(owner, client.services().inNamespace(namespace).withName(remove.deployment()));
     log.info(
         "Deleted Deployment {} (and its Service, if any): component {} left spec.components",
         remove.deployment(),
         remove.component());
+  }
+
+  private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> void deleteIfOwned(
+      AppDeployment owner, io.fabric8.kubernetes.client.dsl.Resource<T> resource) {
+    T current = resource.get();
+    if (current == null) {
+      return;
+    }
+    if (!Labels.isControlledBy(current, owner)) {
+      log.warn(
+          "Not deleting {} {}: it is not owned by this AppDeployment",
+          current.getKind(),
+          current.getMetadata().getName());
+      return;
+    }
+    resource.delete();
   }
 
   private void createJob(AppDeployment owner, CreateJob create, String revision) {
@@ -195,6 +215,11 @@ final class Executor {
             .get();
     if (existing == null) {
       client.resource(desired).create();
+    } else if (!Labels.isControlledBy(existing, owner)) {
+      // Someone else's Service of that name: the planner reports the conflict; never take it.
+      log.warn(
+          "Not updating Service {}: it is not owned by this AppDeployment",
+          desired.getMetadata().getName());
     } else if (!Objects.equals(existing.getSpec().getPorts(), desired.getSpec().getPorts())) {
       existing.getSpec().setPorts(desired.getSpec().getPorts());
       client.resource(existing).update();

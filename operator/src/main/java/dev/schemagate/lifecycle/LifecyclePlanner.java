@@ -30,6 +30,7 @@ import java.util.Objects;
  * <pre>
  * suspend                                    -> Suspended; touch nothing (wins over all below)
  * config problem (missing Secret/key)        -> Failed, Stalled + Event; touch nothing; look again
+ * a Deployment/Service of our name not ours  -> Failed, Stalled: NameConflict; touch nothing
  * migration of R recorded Succeeded          -> verify (checks), then roll out
  * Job of R succeeded                         -> record Succeeded, verify, roll out
  * Job of R failed, retry token changed       -> delete the failed Job (then a new one is created)
@@ -110,6 +111,14 @@ public final class LifecyclePlanner {
         stalled("InvalidConfig", o.configProblem());
         // Secrets are read by name, not watched: look again soon (a Secret applied right after
         // the AppDeployment), then less often.
+        requeue = backoff(Conditions.STALLED, CONFIG_RECHECK);
+        return finish();
+      }
+      if (!o.conflicts().isEmpty()) {
+        stalled(
+            "NameConflict",
+            String.join("; ", o.conflicts())
+                + ": rename the AppDeployment or its component, or remove the other object");
         requeue = backoff(Conditions.STALLED, CONFIG_RECHECK);
         return finish();
       }

@@ -19,6 +19,8 @@ import java.util.Map;
  *     it: a Deployment with another runs something else
  * @param checksKey what a verification of this spec is made against ({@link Revision#ofChecks})
  * @param configProblem what only the operator can see is wrong (a missing Secret or key), or null
+ * @param conflicts objects with the names this AppDeployment's would have that another owner holds
+ *     (a Deployment or Service it does not control); empty normally
  * @param now the time of this reconcile
  */
 public record Observed(
@@ -30,6 +32,7 @@ public record Observed(
     Map<String, String> wantedTemplates,
     String checksKey,
     String configProblem,
+    List<String> conflicts,
     Instant now) {
 
   /** The newest Job of the wanted revision, or null. */

@@ -14,6 +14,7 @@ import dev.schemagate.workload.Labels;
 import dev.schemagate.workload.SchemaGateContainer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -98,7 +99,49 @@ final class Observer {
         problems.isEmpty() ? wantedTemplates(resource, revision) : Map.of(),
         Revision.ofChecks(spec),
         problems.isEmpty() ? null : String.join("; ", problems),
+        conflicts(resource, context),
         now);
+  }
+
+  /**
+   * The Deployments and Services this AppDeployment would create or change, held by another owner:
+   * taking them over would break someone else's workload. Read from the informer caches; an object
+   * of the name the cache does not hold (it lacks schemagate's labels) is read once.
+   */
+  private static List<String> conflicts(AppDeployment resource, Context<AppDeployment> context) {
+    KubernetesClient client = context.getClient();
+    String namespace = resource.getMetadata().getNamespace();
+    Map<String, Deployment> deployments = byName(context.getSecondaryResources(Deployment.class));
+    Map<String, Service> services = byName(context.getSecondaryResources(Service.class));
+    List<String> conflicts = new ArrayList<>();
+    for (ComponentSpec component : resource.getSpec().getComponents()) {
+      String name = ComponentDeployments.name(resource, component.getName());
+      Deployment deployment =
+          deployments.containsKey(name)
+              ? deployments.get(name)
+              : client.apps().deployments().inNamespace(namespace).withName(name).get();
+      if (deployment != null && !Labels.isControlledBy(deployment, resource)) {
+        conflicts.add("Deployment " + name + " exists and is not owned by this AppDeployment");
+      }
+      if (component.getService() == null) {
+        continue;
+      }
+      Service service =
+          services.containsKey(name)
+              ? services.get(name)
+              : client.services().inNamespace(namespace).withName(name).get();
+      if (service != null && !Labels.isControlledBy(service, resource)) {
+        conflicts.add("Service " + name + " exists and is not owned by this AppDeployment");
+      }
+    }
+    return conflicts;
+  }
+
+  private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> Map<String, T> byName(
+      java.util.Set<T> objects) {
+    Map<String, T> byName = new HashMap<>();
+    objects.forEach(o -> byName.put(o.getMetadata().getName(), o));
+    return byName;
   }
 
   /** Built only for a valid spec: the gate's container cannot be built from an invalid one. */

@@ -1,9 +1,11 @@
 package dev.schemagate.workload;
 
 import dev.schemagate.api.AppDeployment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The labels, annotations and owner reference of everything schemagate creates. */
@@ -67,5 +69,19 @@ public final class Labels {
         .withController(true)
         .withBlockOwnerDeletion(true)
         .build();
+  }
+
+  /**
+   * The object is this AppDeployment's: its controller owner reference carries the AppDeployment's
+   * uid. Labels can be copied by anyone who may write the namespace; the uid cannot.
+   */
+  public static boolean isControlledBy(HasMetadata object, AppDeployment owner) {
+    List<OwnerReference> references = object.getMetadata().getOwnerReferences();
+    return references != null
+        && references.stream()
+            .anyMatch(
+                r ->
+                    Boolean.TRUE.equals(r.getController())
+                        && java.util.Objects.equals(r.getUid(), owner.getMetadata().getUid()));
   }
 }

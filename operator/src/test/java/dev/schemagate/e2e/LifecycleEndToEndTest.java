@@ -243,6 +243,60 @@ class LifecycleEndToEndTest {
         .contains("ComponentRemoved");
   }
 
+  @Test
+  void aServiceOfTheComponentsNameOwnedBySomeoneElseIsNeverTakenOver() {
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata()
+                .withName("shop-api")
+                .withNamespace(world.namespace)
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withPort(9999)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    world.apply(APP.replace("      replicas: 2", "      replicas: 2\n      service: {port: 80}"));
+    AppDeployment stalled = awaitPhase(Phase.Failed);
+    assertThat(Conditions.find(stalled.getStatus().getConditions(), "Stalled").getReason())
+        .isEqualTo("NameConflict");
+    assertThat(Conditions.find(stalled.getStatus().getConditions(), "Stalled").getMessage())
+        .contains("Service shop-api exists and is not owned by this AppDeployment");
+    assertThat(servicePort("shop-api")).as("untouched").isEqualTo(9999);
+    assertThat(world.jobs()).as("nothing is started").isEmpty();
+    assertThat(world.deployment("shop-api")).isNull();
+
+    // The other object goes: the AppDeployment proceeds on its own.
+    client.services().inNamespace(world.namespace).withName("shop-api").delete();
+    awaitPhase(Phase.Ready);
+    assertThat(servicePort("shop-api")).isEqualTo(80);
+  }
+
+  @Test
+  void twoAppDeploymentsWhoseNamesMakeTheSameDeploymentNameDoNotShareIt() {
+    world.apply(APP.replace("name: api", "name: api-v2"));
+    awaitPhase(Phase.Ready);
+    AppDeployment other =
+        world.apply(
+            APP.replace("metadata: {name: shop}", "metadata: {name: shop-api}")
+                .replace("name: api\n", "name: v2\n"));
+    AppDeployment stalled =
+        world.awaitStatus(
+            other.getMetadata().getName(),
+            a ->
+                Conditions.find(a.getStatus().getConditions(), "Stalled") != null
+                    && "NameConflict"
+                        .equals(
+                            Conditions.find(a.getStatus().getConditions(), "Stalled").getReason()));
+    assertThat(Conditions.find(stalled.getStatus().getConditions(), "Stalled").getMessage())
+        .contains("Deployment shop-api-v2");
+    assertThat(world.deployment("shop-api-v2").getMetadata().getOwnerReferences().get(0).getName())
+        .isEqualTo("shop");
+  }
+
   private int servicePort(String name) {
     return client
         .services()

@@ -44,6 +44,7 @@ class LifecyclePlannerTest {
     final List<JobView> jobs = new ArrayList<>();
     final Map<String, DeploymentView> deployments = new HashMap<>();
     String configProblem;
+    List<String> conflicts = List.of();
     Instant now = T0;
 
     World() {
@@ -113,6 +114,7 @@ class LifecyclePlannerTest {
           wanted,
           Revision.ofChecks(resource.getSpec()),
           configProblem,
+          conflicts,
           now);
     }
   }
@@ -710,5 +712,19 @@ class LifecyclePlannerTest {
             T0.plusSeconds(60)));
     Plan afterIt = planner.plan(after(world, waiting).observed(), Checks.NOT_RUN);
     assertThat(afterIt.needsChecks()).as("R2's migration may have changed the schema").isTrue();
+  }
+
+  @Test
+  void anObjectOfOurNameOwnedBySomeoneElseStallsAndIsNotTouched() {
+    World world = new World();
+    world.conflicts = List.of("Deployment shop-api exists and is not owned by this AppDeployment");
+    Plan plan = plan(world);
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Failed);
+    assertThat(Conditions.find(plan.status().getConditions(), Conditions.STALLED).getReason())
+        .isEqualTo("NameConflict");
+    assertThat(plan.events())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("shop-api", "not owned"));
   }
 }

@@ -254,6 +254,7 @@ class PlannerPropertiesTest {
               wanted,
               Revision.ofChecks(resource.getSpec()),
               null,
+              List.of(),
               now);
       Plan plan = planner.plan(observed, Checks.NOT_RUN);
       if (plan.needsChecks()) {
