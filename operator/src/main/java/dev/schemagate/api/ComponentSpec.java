@@ -80,6 +80,17 @@ public class ComponentSpec {
   @JsonPropertyDescription("Liveness probe of the component's container.")
   private Probe livenessProbe;
 
+  @Size(min = 1, max = 253)
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @JsonPropertyDescription(
+      "ServiceAccount the component's pods run as; the namespace's default when unset.")
+  private String serviceAccountName;
+
+  @JsonPropertyDescription(
+      "Mount the ServiceAccount's API token into the component's pods. Off unless set: an app"
+          + " that does not call the Kubernetes API should not carry a token.")
+  private Boolean automountServiceAccountToken;
+
   @JsonPropertyDescription("Node selector of the component's pods.")
   private Map<String, String> nodeSelector;
 

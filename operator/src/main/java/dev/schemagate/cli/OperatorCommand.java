@@ -3,6 +3,7 @@ package dev.schemagate.cli;
 import dev.schemagate.runtime.LeaderElection;
 import dev.schemagate.runtime.OperatorProcess;
 import dev.schemagate.runtime.OperatorSettings;
+import dev.schemagate.workload.PodPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -94,12 +95,23 @@ final class OperatorCommand implements Callable<Integer> {
               + " service account. Env: SCHEMAGATE_LEASE_NAMESPACE.")
   String leaseNamespace;
 
+  @Option(
+      names = "--pod-policy-allow",
+      split = ",",
+      defaultValue = "${env:SCHEMAGATE_POD_POLICY_ALLOW:-}",
+      description =
+          "Pod settings tenants may use in an AppDeployment's components, refused by default"
+              + " (docs/security.md): host-ports (hostPort, hostIP), probe-hosts (httpGet.host,"
+              + " tcpSocket.host: the kubelet connects from the node), tolerate-all-taints"
+              + " (operator Exists without a key). Env: SCHEMAGATE_POD_POLICY_ALLOW.")
+  List<String> podPolicyAllow;
+
   @Override
   public Integer call() throws Exception {
     logging.apply();
     OperatorSettings settings =
-        new OperatorSettings(
-            namespaces, reconcileThreads, operatorImage, stuckPodGrace, jobsToKeep);
+        new OperatorSettings(namespaces, reconcileThreads, operatorImage, stuckPodGrace, jobsToKeep)
+            .withPodPolicy(podPolicy(podPolicyAllow));
     LeaderElection election =
         leaderElection
             ? LeaderElection.in(
@@ -107,5 +119,24 @@ final class OperatorCommand implements Callable<Integer> {
             : LeaderElection.disabled();
     OperatorProcess.run(settings, election, healthPort);
     return ExitCodes.OK;
+  }
+
+  private static PodPolicy podPolicy(List<String> allow) {
+    java.util.Set<PodPolicy.Allowance> allowed = new java.util.HashSet<>();
+    for (String flag : allow == null ? List.<String>of() : allow) {
+      if (flag.isBlank()) {
+        continue;
+      }
+      try {
+        allowed.add(PodPolicy.Allowance.ofFlag(flag));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(new OperatorCommand()),
+            "--pod-policy-allow: unknown setting '"
+                + flag.trim()
+                + "'; one of host-ports, probe-hosts, tolerate-all-taints");
+      }
+    }
+    return new PodPolicy(allowed);
   }
 }

@@ -85,7 +85,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     this.clock = clock;
     this.checks = checks;
     this.planner = new LifecyclePlanner(settings.jobsToKeep());
-    this.observer = new Observer(settings.stuckPodGrace(), settings.operatorImage());
+    this.observer =
+        new Observer(settings.stuckPodGrace(), settings.operatorImage(), settings.podPolicy());
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.schemagate.secrets.Resolution;
 import dev.schemagate.secrets.SecretResolver;
 import dev.schemagate.workload.ComponentDeployments;
 import dev.schemagate.workload.Labels;
+import dev.schemagate.workload.PodPolicy;
 import dev.schemagate.workload.SchemaGateContainer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -38,10 +39,12 @@ final class Observer {
 
   private final Duration stuckPodGrace;
   private final String operatorImage;
+  private final PodPolicy podPolicy;
 
-  Observer(Duration stuckPodGrace, String operatorImage) {
+  Observer(Duration stuckPodGrace, String operatorImage, PodPolicy podPolicy) {
     this.stuckPodGrace = stuckPodGrace;
     this.operatorImage = operatorImage;
+    this.podPolicy = podPolicy;
   }
 
   /**
@@ -70,6 +73,7 @@ final class Observer {
       problems.add(database.reason());
     }
     secrets.redisUrl(spec).filter(r -> !r.isFound()).ifPresent(r -> problems.add(r.reason()));
+    problems.addAll(podPolicy.violations(spec));
     try {
       // The gate's init container and the verification need them; found wanting, nothing runs.
       SchemaRequirements.from(spec.getSchema(), spec.getDatabase());

@@ -40,6 +40,8 @@ public final class MigrationJobs {
     PodSpecBuilder pod =
         new PodSpecBuilder()
             .withRestartPolicy("Never")
+            // A migration talks to its database, not to the Kubernetes API: no token to steal.
+            .withAutomountServiceAccountToken(false)
             .withImagePullSecrets(spec.getImagePullSecrets())
             .withContainers(container(spec, migration, operatorImage));
     if (migration.getFlyway() != null) {

@@ -1,5 +1,6 @@
 package dev.schemagate.runtime;
 
+import dev.schemagate.workload.PodPolicy;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,13 +14,15 @@ import java.util.List;
  *     migration is failed
  * @param jobsToKeep migration Jobs kept per AppDeployment (newest revisions), so their logs can be
  *     read
+ * @param podPolicy what tenants may set on the pods of their components
  */
 public record OperatorSettings(
     List<String> namespaces,
     int reconcileThreads,
     String operatorImage,
     Duration stuckPodGrace,
-    int jobsToKeep) {
+    int jobsToKeep,
+    PodPolicy podPolicy) {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/schemagate/schemagate:0.1.0";
 
@@ -41,17 +44,39 @@ public record OperatorSettings(
     }
   }
 
+  /** The restricted pod policy. */
+  public OperatorSettings(
+      List<String> namespaces,
+      int reconcileThreads,
+      String operatorImage,
+      Duration stuckPodGrace,
+      int jobsToKeep) {
+    this(
+        namespaces,
+        reconcileThreads,
+        operatorImage,
+        stuckPodGrace,
+        jobsToKeep,
+        PodPolicy.RESTRICTED);
+  }
+
   public static OperatorSettings defaults() {
     return new OperatorSettings(List.of(), 10, DEFAULT_IMAGE, Duration.ofMinutes(5), 3);
   }
 
   public OperatorSettings withStuckPodGrace(Duration grace) {
-    return new OperatorSettings(namespaces, reconcileThreads, operatorImage, grace, jobsToKeep);
+    return new OperatorSettings(
+        namespaces, reconcileThreads, operatorImage, grace, jobsToKeep, podPolicy);
   }
 
   public OperatorSettings withNamespaces(List<String> watched) {
     return new OperatorSettings(
-        watched, reconcileThreads, operatorImage, stuckPodGrace, jobsToKeep);
+        watched, reconcileThreads, operatorImage, stuckPodGrace, jobsToKeep, podPolicy);
+  }
+
+  public OperatorSettings withPodPolicy(PodPolicy policy) {
+    return new OperatorSettings(
+        namespaces, reconcileThreads, operatorImage, stuckPodGrace, jobsToKeep, policy);
   }
 
   public boolean watchesAllNamespaces() {

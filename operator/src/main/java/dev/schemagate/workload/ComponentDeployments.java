@@ -89,6 +89,11 @@ public final class ComponentDeployments {
         .addToAnnotations(Labels.REVISION, revision)
         .endMetadata()
         .withNewSpec()
+        .withServiceAccountName(component.getServiceAccountName())
+        // The namespace's token only when the component asks for it: most apps never call the
+        // Kubernetes API, and a token they do not use is one an intruder can.
+        .withAutomountServiceAccountToken(
+            Boolean.TRUE.equals(component.getAutomountServiceAccountToken()))
         .withImagePullSecrets(spec.getImagePullSecrets())
         .withNodeSelector(component.getNodeSelector())
         .withTolerations(component.getTolerations())

@@ -276,6 +276,21 @@ class LifecycleEndToEndTest {
   }
 
   @Test
+  void aHostPortIsRefusedByTheDefaultPodPolicyAndNothingRuns() {
+    world.apply(
+        APP.replace(
+            "      replicas: 2",
+            "      replicas: 2\n      ports: [{containerPort: 80, hostPort: 80}]"));
+    AppDeployment stalled = awaitPhase(Phase.Failed);
+    assertThat(Conditions.find(stalled.getStatus().getConditions(), "Stalled").getReason())
+        .isEqualTo("InvalidConfig");
+    assertThat(Conditions.find(stalled.getStatus().getConditions(), "Stalled").getMessage())
+        .contains("spec.components[0].ports[0]: hostPort", "--pod-policy-allow host-ports");
+    assertThat(world.jobs()).isEmpty();
+    assertThat(world.deployment("shop-api")).isNull();
+  }
+
+  @Test
   void twoAppDeploymentsWhoseNamesMakeTheSameDeploymentNameDoNotShareIt() {
     world.apply(APP.replace("name: api", "name: api-v2"));
     awaitPhase(Phase.Ready);

@@ -154,4 +154,24 @@ class ComponentDeploymentsTest {
     assertThat(worker(appd).getMetadata().getAnnotations().get(Labels.TEMPLATE_HASH))
         .isNotEqualTo(first);
   }
+
+  @Test
+  void podsCarryNoServiceAccountTokenUnlessTheComponentAsks() {
+    AppDeployment appd = shop();
+    assertThat(worker(appd).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken())
+        .isFalse();
+    appd.getSpec().getComponents().get(1).setAutomountServiceAccountToken(true);
+    appd.getSpec().getComponents().get(1).setServiceAccountName("reports-reader");
+    var pod = worker(appd).getSpec().getTemplate().getSpec();
+    assertThat(pod.getAutomountServiceAccountToken()).isTrue();
+    assertThat(pod.getServiceAccountName()).isEqualTo("reports-reader");
+    assertThat(
+            dev.schemagate.migration.MigrationJobs.build(appd, "j", "abcdef0123", "", IMAGE)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getAutomountServiceAccountToken())
+        .as("a migration Job never gets one")
+        .isFalse();
+  }
 }
