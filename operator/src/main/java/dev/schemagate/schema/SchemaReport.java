@@ -89,6 +89,8 @@ public record SchemaReport(
    * One line for status, Events and logs. Problems come in a fixed order (schema, tables, columns,
    * indexes, Flyway), separated by {@code "; "}, e.g. {@code Missing tables: [business_calendars];
    * Missing columns in calendar_routing_rules: [question_text]; Flyway history at 116, needs 117}.
+   * Lists are cut after {@value ReportText#MAX_ITEMS} items, and the line after {@value
+   * ReportText#MESSAGE_LIMIT} characters (the problems left out are counted).
    */
   public String message() {
     List<String> problems = new ArrayList<>();
@@ -102,7 +104,7 @@ public record SchemaReport(
               + (elsewhere.isEmpty()
                   ? ""
                   : " (tables of these names exist in schema "
-                      + String.join(", ", elsewhere)
+                      + ReportText.items(elsewhere)
                       + ": check spec.database.schema and the migration's search_path)"));
     }
     perTable(problems, "Missing columns in ", missingColumnsByTable);
@@ -111,7 +113,7 @@ public record SchemaReport(
       problems.add(flywayProblem());
     }
     if (!problems.isEmpty()) {
-      return String.join("; ", problems);
+      return ReportText.join(problems);
     }
     String passed =
         "Schema check passed: "
@@ -132,15 +134,25 @@ public record SchemaReport(
 
   /**
    * Writes the findings into status. Lists are written even when empty, so that a status patch
-   * clears what an earlier check reported missing. Revision and time are left to the caller.
+   * clears what an earlier check reported missing. Each keeps its first {@value
+   * ReportText#STATUS_MAX_ITEMS} entries; when there are more, its {@code ...Total} says how many
+   * (else it is null), so that thousands of missing objects cannot make status too large to write.
+   * Revision and time are left to the caller.
    */
   public void writeTo(SchemaStatus status) {
+    List<String> columns = missingColumns();
+    List<String> indexes = missingIndexes();
+    List<String> failed = failedMigrations();
     status.setVerified(verified());
-    status.setMissingTables(missingTables);
-    status.setMissingColumns(missingColumns());
-    status.setMissingIndexes(missingIndexes());
+    status.setMissingTables(ReportText.head(missingTables));
+    status.setMissingTablesTotal(ReportText.totalIfCut(missingTables));
+    status.setMissingColumns(ReportText.head(columns));
+    status.setMissingColumnsTotal(ReportText.totalIfCut(columns));
+    status.setMissingIndexes(ReportText.head(indexes));
+    status.setMissingIndexesTotal(ReportText.totalIfCut(indexes));
     status.setFlywayVersion(flywayVersion());
-    status.setFailedMigrations(failedMigrations());
+    status.setFailedMigrations(ReportText.head(failed));
+    status.setFailedMigrationsTotal(ReportText.totalIfCut(failed));
     status.setMessage(message());
   }
 

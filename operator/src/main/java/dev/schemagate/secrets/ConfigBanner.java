@@ -3,6 +3,7 @@ package dev.schemagate.secrets;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.gate.GateSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,14 +37,22 @@ public final class ConfigBanner {
 
   private static final String NOT_SET = "(not set)";
 
+  /** Shown at boot for a variable the operator never gives the gate. */
+  public static final String WITHHELD =
+      "(not given to the schema gate: it changes how a JVM starts; the operator's rollout log"
+          + " shows it)";
+
   private final String title;
   private final List<String> context;
   private final List<String> names;
   private final ResolvedEnv env;
   private final Masker masker;
+  private final boolean boot;
 
-  private ConfigBanner(String title, List<String> context, List<String> names, ResolvedEnv env) {
+  private ConfigBanner(
+      String title, List<String> context, List<String> names, ResolvedEnv env, boolean boot) {
     this.title = title;
+    this.boot = boot;
     this.context = List.copyOf(context);
     this.names = List.copyOf(names);
     this.env = env;
@@ -58,7 +67,7 @@ public final class ConfigBanner {
    */
   public static ConfigBanner atBoot(String role, List<String> diagnosticsEnv, ResolvedEnv env) {
     return new ConfigBanner(
-        upper(role) + " BOOT DIAGNOSTICS", List.of(), names(diagnosticsEnv), env);
+        upper(role) + " BOOT DIAGNOSTICS", List.of(), names(diagnosticsEnv), env, true);
   }
 
   /** What the operator logs for a component when it rolls out a revision. */
@@ -74,7 +83,11 @@ public final class ConfigBanner {
         "image: " + (component.getImage() != null ? component.getImage() : spec.getImage()));
     List<String> extra = spec.getDiagnostics() == null ? null : spec.getDiagnostics().getEnv();
     return new ConfigBanner(
-        upper(ServiceRole.of(component)) + " ROLLOUT DIAGNOSTICS", context, names(extra), env);
+        upper(ServiceRole.of(component)) + " ROLLOUT DIAGNOSTICS",
+        context,
+        names(extra),
+        env,
+        false);
   }
 
   /** DATABASE_URL, REDIS_URL, SERVICE_ROLE, then {@code diagnosticsEnv} without repeats. */
@@ -112,7 +125,7 @@ public final class ConfigBanner {
   private String display(String name) {
     EnvValue value = env.get(name).orElse(null);
     if (value == null) {
-      return NOT_SET;
+      return boot && GateSettings.changesJvmStart(name) ? WITHHELD : NOT_SET;
     }
     if (value.isRuntime()) {
       return "(set in the pod from " + value.runtimeSource() + ")";

@@ -3,6 +3,7 @@ package dev.schemagate.secrets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,7 +35,9 @@ public final class ResolvedEnv {
 
   /**
    * The environment of this process (the schema gate at pod boot): variables named in {@value
-   * #SECRET_NAMES_VARIABLE} count as values from Secrets.
+   * #SECRET_NAMES_VARIABLE} count as values from Secrets, and so does any variable holding the same
+   * (non-empty) value as one of them: a key of an {@code envFrom} Secret reaches the gate both
+   * under its own name and under a listed one, since only the pod knows which source gave it.
    */
   public static ResolvedEnv fromProcess(Map<String, String> env) {
     Set<String> secretNames = new LinkedHashSet<>();
@@ -42,8 +45,19 @@ public final class ResolvedEnv {
     if (listed != null) {
       Arrays.stream(listed.split(",")).map(String::strip).forEach(secretNames::add);
     }
+    Set<String> secretValues = new HashSet<>();
+    for (String name : secretNames) {
+      String value = env.get(name);
+      if (value != null && !value.isEmpty()) {
+        secretValues.add(value);
+      }
+    }
     Map<String, EnvValue> values = new LinkedHashMap<>();
-    env.forEach((name, value) -> values.put(name, EnvValue.of(value, secretNames.contains(name))));
+    env.forEach(
+        (name, value) ->
+            values.put(
+                name,
+                EnvValue.of(value, secretNames.contains(name) || secretValues.contains(value))));
     return new ResolvedEnv(values, List.of());
   }
 

@@ -130,7 +130,8 @@ public final class ComponentDeployments {
     return env;
   }
 
-  private static List<EnvFromSource> envFrom(AppDeploymentSpec spec, ComponentSpec component) {
+  /** Shared envFrom, then the component's: a later source wins. */
+  static List<EnvFromSource> envFrom(AppDeploymentSpec spec, ComponentSpec component) {
     List<EnvFromSource> envFrom = new ArrayList<>();
     if (spec.getEnvFrom() != null) {
       envFrom.addAll(spec.getEnvFrom());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.DiagnosticsSpec;
 import dev.schemagate.helm.Chart;
 import dev.schemagate.migration.MigrationJobs;
 import dev.schemagate.testing.ShopApp;
@@ -11,6 +12,8 @@ import dev.schemagate.workload.ComponentDeployments;
 import dev.schemagate.workload.Restricted;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -109,6 +112,43 @@ class PodSecurityOnRealApiServerTest {
     app0.setSecurityContext(Restricted.containerSecurityContext());
     assertThat(spec.getInitContainers()).extracting(Container::getName).contains("schema-gate");
     assertThat(create("component", spec).getMetadata().getUid()).isNotEmpty();
+  }
+
+  /**
+   * The gate gets the app's variables its banner shows as references to single keys of the app's
+   * envFrom sources (with their prefix, and a listed copy of each Secret's key): the API server
+   * validates every one of those entries.
+   */
+  @Test
+  void theSchemaGateWithKeysOfEnvFromSourcesIsAdmitted() {
+    AppDeployment app = shop();
+    app.getSpec()
+        .setEnvFrom(
+            List.of(
+                new EnvFromSourceBuilder().withNewConfigMapRef("shop-config", false).build(),
+                new EnvFromSourceBuilder().withNewSecretRef("shop-secrets", true).build(),
+                new EnvFromSourceBuilder()
+                    .withPrefix("APP_")
+                    .withNewConfigMapRef("overrides", true)
+                    .build()));
+    DiagnosticsSpec diagnostics = new DiagnosticsSpec();
+    diagnostics.setEnv(List.of("FLASK_ENV", "APP_HOST", "JAVA_TOOL_OPTIONS", "SENTRY_DSN"));
+    app.getSpec().setDiagnostics(diagnostics);
+    PodSpec spec =
+        ComponentDeployments.build(app, app.getSpec().getComponents().get(0), "abc", 1, IMAGE)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    spec.getContainers().get(0).setSecurityContext(Restricted.containerSecurityContext());
+    Container gate = spec.getInitContainers().get(0);
+    assertThat(gate.getEnv())
+        .extracting(EnvVar::getName)
+        .contains("FLASK_ENV", "APP_HOST", "SCHEMAGATE_ENVFROM_1_SENTRY_DSN")
+        .doesNotContain("JAVA_TOOL_OPTIONS");
+
+    Pod created = create("component-envfrom", spec);
+
+    assertThat(created.getSpec().getInitContainers().get(0).getEnv()).isEqualTo(gate.getEnv());
   }
 
   @Test

@@ -2,8 +2,13 @@ package dev.schemagate.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.schemagate.api.AppDeploymentStatus;
+import dev.schemagate.api.Crd;
 import dev.schemagate.api.SchemaStatus;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,5 +131,135 @@ class SchemaReportTest {
             report(List.of(), Map.of(), Map.of(), FlywayCheck.evaluate("h", null, List.of()))
                 .message())
         .endsWith("; Flyway history empty");
+  }
+
+  /** A name of exactly 63 bytes (PostgreSQL's longest), unique by {@code n}. */
+  static String longest(String prefix, int n) {
+    String name = prefix + n + "_";
+    return name + "x".repeat(63 - name.length());
+  }
+
+  static int serializedBytes(SchemaStatus schema) {
+    AppDeploymentStatus status = new AppDeploymentStatus();
+    status.setSchema(schema);
+    return new KubernetesSerialization().asJson(status).getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  @Test
+  void fiveThousandMissingColumnsAreCountedAndTheFirstNamedExactly() {
+    Map<String, List<String>> columns = new LinkedHashMap<>();
+    for (int t = 0; t < 50; t++) {
+      columns.put(
+          "orders_archive_" + t,
+          IntStream.range(0, 100).mapToObj(c -> "legacy_column_" + c).toList());
+    }
+
+    SchemaStatus status =
+        report(List.of(), columns, Map.of(), null)
+            .toStatus("3f9a1c2e0b", Instant.parse("2026-11-24T10:00:00Z"));
+
+    assertThat(status.getVerified()).isFalse();
+    assertThat(status.getMissingColumns())
+        .hasSize(ReportText.STATUS_MAX_ITEMS)
+        .startsWith("orders_archive_0.legacy_column_0", "orders_archive_0.legacy_column_1")
+        .endsWith("orders_archive_0.legacy_column_99");
+    assertThat(status.getMissingColumnsTotal()).isEqualTo(5000);
+    assertThat(status.getMissingTablesTotal()).as("not cut: no count").isNull();
+    assertThat(status.getMissingIndexesTotal()).isNull();
+    assertThat(status.getFailedMigrationsTotal()).isNull();
+    assertThat(status.getMessage())
+        .startsWith(
+            "Missing columns in orders_archive_0: [legacy_column_0, legacy_column_1,"
+                + " legacy_column_2,")
+        .contains("legacy_column_19, ... 80 more]")
+        .hasSizeLessThanOrEqualTo(ReportText.MESSAGE_LIMIT);
+    assertThat(serializedBytes(status)).isLessThan(64 * 1024);
+  }
+
+  @Test
+  void listsOfAHundredOrFewerAreKeptWholeWithoutACount() {
+    List<String> tables = IntStream.range(0, 100).mapToObj(i -> "t" + i).toList();
+
+    SchemaStatus status = report(tables, Map.of(), Map.of(), null).toStatus("r", null);
+
+    assertThat(status.getMissingTables()).isEqualTo(tables);
+    assertThat(status.getMissingTablesTotal()).isNull();
+  }
+
+  /** Everything missing at once, every name as long as PostgreSQL allows. */
+  @Test
+  void statusStaysSmallWhenEverythingIsMissingWithTheLongestNames() {
+    List<String> tables = IntStream.range(0, 5000).mapToObj(i -> longest("t", i)).toList();
+    Map<String, List<String>> columns = new LinkedHashMap<>();
+    Map<String, List<String>> indexes = new LinkedHashMap<>();
+    for (int t = 0; t < 500; t++) {
+      List<String> names = IntStream.range(0, 10).mapToObj(c -> longest("c", c)).toList();
+      columns.put(longest("table", t), names);
+      indexes.put(longest("table", t), names);
+    }
+    List<FlywayCheck.Entry> history = new ArrayList<>();
+    for (int v = 1; v <= 5000; v++) {
+      history.add(
+          new FlywayCheck.Entry(
+              Integer.toString(v), "V" + v + "__" + longest("repair", v) + ".sql", false, "SQL"));
+    }
+    SchemaReport report =
+        new SchemaReport(
+            "public",
+            true,
+            tables,
+            columns,
+            indexes,
+            FlywayCheck.evaluate("flyway_schema_history", "6000", history),
+            CHECKED,
+            IntStream.range(0, 3000).mapToObj(i -> longest("tenant", i)).toList());
+
+    SchemaStatus status = report.toStatus("3f9a1c2e0b", Instant.parse("2026-11-24T10:00:00Z"));
+
+    assertThat(status.getMissingTables()).hasSize(100).isEqualTo(tables.subList(0, 100));
+    assertThat(status.getMissingTablesTotal()).isEqualTo(5000);
+    assertThat(status.getMissingColumns())
+        .hasSize(100)
+        .isEqualTo(report.missingColumns().subList(0, 100));
+    assertThat(status.getMissingColumnsTotal()).isEqualTo(5000);
+    assertThat(status.getMissingIndexes()).hasSize(100);
+    assertThat(status.getMissingIndexesTotal()).isEqualTo(5000);
+    assertThat(status.getFailedMigrations())
+        .hasSize(100)
+        .startsWith("1 V1__" + longest("repair", 1) + ".sql");
+    assertThat(status.getFailedMigrationsTotal()).isEqualTo(5000);
+    assertThat(status.getMessage())
+        .hasSizeLessThanOrEqualTo(ReportText.MESSAGE_LIMIT)
+        .startsWith("Missing tables: [" + tables.get(0) + ", " + tables.get(1) + ", ")
+        .contains(", ... 2980 more: check spec.database.schema")
+        .endsWith("more problems, see status.schema");
+    assertThat(serializedBytes(status)).isLessThan(64 * 1024);
+  }
+
+  @Test
+  void aSingleProblemLongerThanTheLimitIsCut() {
+    List<FlywayCheck.Entry> history = new ArrayList<>();
+    for (int v = 1; v <= 30; v++) {
+      history.add(
+          new FlywayCheck.Entry(
+              Integer.toString(v), "V" + v + "__" + "é".repeat(240) + ".sql", false, "SQL"));
+    }
+
+    String message =
+        report(List.of(), Map.of(), Map.of(), FlywayCheck.evaluate("h", null, history)).message();
+
+    assertThat(message)
+        .hasSizeLessThanOrEqualTo(ReportText.MESSAGE_LIMIT)
+        .startsWith("Failed Flyway migrations: [1 V1__éé")
+        .endsWith("...");
+  }
+
+  @Test
+  void theCrdDescribesTheBound() {
+    String json = new KubernetesSerialization().asJson(Crd.openApiSchema());
+    assertThat(json)
+        .contains("the first " + ReportText.STATUS_MAX_ITEMS + " (then missingColumnsTotal")
+        .contains("the report after " + ReportText.MESSAGE_LIMIT + " characters")
+        .contains("cut after " + ReportText.MAX_ITEMS + " items");
   }
 }

@@ -344,6 +344,42 @@ class MigrateCommandTest {
   }
 
   @Test
+  void placeholderSyntaxInTheSqlIsLeftAsWritten() throws Exception {
+    file("V1__greeting.sql", "CREATE TABLE t (greeting text DEFAULT 'Hello ${name}');");
+
+    assertThat(migrate()).as(out.toString()).isZero();
+
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO " + schema + ".t DEFAULT VALUES");
+      try (ResultSet rs = s.executeQuery("SELECT greeting FROM " + schema + ".t")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("Hello ${name}");
+      }
+    }
+    assertThat(history()).containsEntry("1", true);
+  }
+
+  @Test
+  void aHistoryAppliedWithPlaceholdersOnStillValidates() throws Exception {
+    // Applied by an earlier schemagate, which let Flyway replace its built-in placeholders.
+    file("V1__business.sql", "CREATE TABLE ${flyway:defaultSchema}.business (id INT);");
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(pg.getPostgresDatabase())
+        .locations("filesystem:" + migrations)
+        .schemas(schema)
+        .defaultSchema(schema)
+        .load()
+        .migrate();
+    file("V2__leads.sql", "CREATE TABLE leads (id INT);");
+
+    assertThat(migrate()).as(out.toString()).isZero();
+
+    assertThat(out.toString()).contains("current version: 1").contains("schema now at version 2");
+    assertThat(history()).containsEntry("1", true).containsEntry("2", true);
+  }
+
+  @Test
   void readsAConfigMapVolumeLayout() throws Exception {
     // A mounted ConfigMap: each key is a symlink into ..data, itself a symlink to a timestamped
     // directory holding the real files.
