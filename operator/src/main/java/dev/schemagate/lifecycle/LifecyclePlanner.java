@@ -32,6 +32,7 @@ import java.util.Objects;
  * config problem (missing Secret/key)        -> Failed, Stalled + Event; touch nothing; look again
  * a Deployment/Service of our name not ours  -> Failed, Stalled: NameConflict; touch nothing
  * migration of R recorded Succeeded          -> verify (checks), then roll out
+ *   (also when only status.history remembers it: its Job was cleaned up; never re-run)
  * Job of R succeeded                         -> record Succeeded, verify, roll out
  * Job of R failed, retry token changed       -> delete the failed Job (then a new one is created)
  * Job of R failed                            -> record Failed + log tail, Stalled; hold components
@@ -178,11 +179,45 @@ public final class LifecyclePlanner {
       if (recorded != null && o.revision().equals(recorded.getRevision())) {
         return recorded;
       }
+      MigrationStatus migrated = migratedBefore();
+      if (migrated != null && o.currentJob() == null) {
+        return migrated;
+      }
       MigrationStatus fresh = new MigrationStatus();
       fresh.setRevision(o.revision());
       fresh.setJobName(jobName(o.resource().getMetadata().getName(), o.revision()));
       fresh.setState(MigrationState.Pending);
       return fresh;
+    }
+
+    /**
+     * The wanted revision's successful migration as {@code status.history} remembers it, after its
+     * Job was cleaned up (A -> B -> C -> D -> A): exactly once per revision, so it is not run
+     * again; the schema is verified again, since other migrations ran since. Null when not
+     * recorded.
+     */
+    private MigrationStatus migratedBefore() {
+      if (status.getHistory() == null) {
+        return null;
+      }
+      return status.getHistory().stream()
+          .filter(
+              h ->
+                  o.revision().equals(h.getRevision())
+                      && MigrationState.Succeeded.name().equals(h.getOutcome()))
+          .findFirst()
+          .map(
+              h -> {
+                MigrationStatus migration = new MigrationStatus();
+                migration.setRevision(h.getRevision());
+                migration.setJobName(h.getJobName());
+                migration.setState(MigrationState.Succeeded);
+                migration.setStartedAt(h.getStartedAt());
+                migration.setFinishedAt(h.getFinishedAt());
+                migration.setRetryToken(o.retryToken());
+                return migration;
+              })
+          .orElse(null);
     }
 
     /** Returns true when the migration of the wanted revision has just been seen to succeed. */

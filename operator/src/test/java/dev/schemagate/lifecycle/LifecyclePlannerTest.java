@@ -727,4 +727,21 @@ class LifecyclePlannerTest {
         .singleElement()
         .satisfies(e -> assertThat(e.message()).contains("shop-api", "not owned"));
   }
+
+  @Test
+  void aRevisionMigratedBeforeWhoseJobWasCleanedUpIsNotMigratedAgain() {
+    World world = readyAtR1();
+    world.revision = R2;
+    world.job(R2, JobView.Phase.Succeeded);
+    after(world, plan(world));
+    world.jobs.clear(); // both Jobs cleaned up (--jobs-to-keep)
+    world.revision = R1;
+    Plan back = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(back.actions()).noneMatch(a -> a instanceof CreateJob);
+    assertThat(back.needsChecks()).as("verified again: R2 migrated since").isTrue();
+    Plan rolled = planner.plan(world.observed(), PASS);
+    assertThat(rolled.actions()).noneMatch(a -> a instanceof CreateJob);
+    assertThat(rolled.status().getMigration().getState()).isEqualTo(MigrationState.Succeeded);
+    assertThat(rolled.status().getVerifiedRevision()).isEqualTo(R1);
+  }
 }
