@@ -193,11 +193,15 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
                 .orElse(null));
   }
 
-  /** The database and Redis URLs as resolved; also handed to the log guard for this resource. */
+  /**
+   * The database and Redis URLs and every Secret value the migration's environment sees, as
+   * resolved; also handed to the log guard for this resource.
+   */
   private static List<String> knownSecrets(AppDeployment resource, SecretResolver secrets) {
     List<String> values = new ArrayList<>();
     secrets.databaseUrl(resource.getSpec()).asOptional().ifPresent(values::add);
     secrets.redisUrl(resource.getSpec()).flatMap(Resolution::asOptional).ifPresent(values::add);
+    values.addAll(secrets.migrationEnvValues(resource.getSpec()));
     LogGuard.rememberSecrets(
         resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName(), values);
     return values;

@@ -2,7 +2,11 @@ package dev.schemagate.secrets;
 
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.SecretKeyRef;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -62,6 +66,45 @@ public final class SecretResolver {
       return Optional.empty();
     }
     return Optional.of(value("spec.redis.urlSecretRef", spec.getRedis().getUrlSecretRef()));
+  }
+
+  /**
+   * Every Secret value the migration Job's environment can see: {@code secretKeyRef}s of {@code
+   * spec.env} and {@code spec.migration.env}, and every key of the Secrets in {@code spec.envFrom}.
+   * A migration may print any of them; the masker must know them all. Missing ones are skipped.
+   */
+  public List<String> migrationEnvValues(AppDeploymentSpec spec) {
+    List<String> values = new ArrayList<>();
+    List<EnvVar> env = new ArrayList<>();
+    if (spec.getEnv() != null) {
+      env.addAll(spec.getEnv());
+    }
+    if (spec.getMigration() != null && spec.getMigration().getEnv() != null) {
+      env.addAll(spec.getMigration().getEnv());
+    }
+    for (EnvVar variable : env) {
+      if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
+        var ref = variable.getValueFrom().getSecretKeyRef();
+        value("env", ref.getName(), ref.getKey()).asOptional().ifPresent(values::add);
+      }
+    }
+    for (EnvFromSource source :
+        spec.getEnvFrom() == null ? List.<EnvFromSource>of() : spec.getEnvFrom()) {
+      if (source.getSecretRef() == null) {
+        continue;
+      }
+      String name = source.getSecretRef().getName();
+      secret(name)
+          .ifPresent(
+              secret ->
+                  SecretData.keys(secret)
+                      .forEach(
+                          key ->
+                              SecretData.read(secret, name, key)
+                                  .asOptional()
+                                  .ifPresent(values::add)));
+    }
+    return values;
   }
 
   @Override

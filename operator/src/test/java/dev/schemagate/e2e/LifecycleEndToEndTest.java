@@ -276,6 +276,49 @@ class LifecycleEndToEndTest {
   }
 
   @Test
+  void everySecretValueTheMigrationSeesIsMaskedInItsLogTail() {
+    String apiKey = "zq9931-plain-canary";
+    String fromEnvFrom = "k7-envfrom-canary";
+    world.putSecret("app-keys", "payments", apiKey);
+    world.putSecret("app-extra", "LICENSE", fromEnvFrom);
+    String app =
+        APP.replace("image: shop:1", "image: shop:broken")
+            .replace(
+                "  env:\n",
+                "  envFrom: [{secretRef: {name: app-extra}}]\n  env:\n"
+                    + "    - name: PAYMENTS\n"
+                    + "      valueFrom: {secretKeyRef: {name: app-keys, key: payments}}\n");
+    AppDeployment parsed = client.getKubernetesSerialization().unmarshal(app, AppDeployment.class);
+    String job = "shop-migrate-" + Revision.of(parsed.getSpec(), Map.of());
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + world.namespace
+                + "/pods/"
+                + job
+                + "-pod/log?pretty=false&tailLines=50")
+        .andReturn(200, "calling payments with " + apiKey + " and " + fromEnvFrom + "\nfailed\n")
+        .always();
+    assertThat(app).contains("key: payments");
+    world.apply(app);
+
+    AppDeployment failed = awaitPhase(Phase.Failed);
+
+    assertThat(failed.getStatus().getMigration().getLogTail())
+        .contains("calling payments with")
+        .doesNotContain(apiKey)
+        .doesNotContain(fromEnvFrom);
+    assertThat(
+            client
+                .getKubernetesSerialization()
+                .asJson(client.v1().events().inNamespace(world.namespace).list()))
+        .doesNotContain(apiKey)
+        .doesNotContain(fromEnvFrom);
+  }
+
+  @Test
   void aHostPortIsRefusedByTheDefaultPodPolicyAndNothingRuns() {
     world.apply(
         APP.replace(
