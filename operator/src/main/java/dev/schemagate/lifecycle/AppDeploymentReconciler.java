@@ -61,6 +61,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
   private static final Logger log = LoggerFactory.getLogger(AppDeploymentReconciler.class);
   private static final String ROLLING_OUT = "RollingOut";
   private static final java.time.Duration STALE_RETRY = java.time.Duration.ofMillis(200);
+  private static final java.time.Duration CHECK_POLL = java.time.Duration.ofSeconds(1);
 
   private final Clock clock;
   private final LifecyclePlanner planner;
@@ -83,7 +84,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     this.settings = settings;
     this.metrics = metrics;
     this.clock = clock;
-    this.checks = checks;
+    this.checks = new OffThreadChecks(checks);
     this.planner = new LifecyclePlanner(settings.jobsToKeep());
     this.observer =
         new Observer(settings.stuckPodGrace(), settings.operatorImage(), settings.podPolicy());
@@ -129,8 +130,13 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     Plan plan = planner.plan(observed, Checks.NOT_RUN);
     // Values from the referenced Secrets are masked wherever they appear, even without a URL shape.
     Masker masker = Masker.standard().plusKnownSecrets(knownSecrets(resource, secrets));
+    boolean checking = false;
     if (plan.needsChecks()) {
-      plan = planner.plan(observed, checks.run(resource, secrets));
+      Checks results = checks.run(resource, secrets);
+      checking = results.inProgress();
+      if (!checking) {
+        plan = planner.plan(observed, results);
+      }
     }
     new Executor(context.getClient(), settings.operatorImage())
         .execute(resource, plan, masker, cachedDeployments(context));
@@ -148,6 +154,10 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
       if (ROLLING_OUT.equals(note.reason())) {
         RolloutDiagnostics.log(context.getClient(), resource, plan.status().getRevision());
       }
+    }
+    if (checking) {
+      // The check goes on off this thread: look for its result soon.
+      return control.rescheduleAfter(CHECK_POLL);
     }
     return plan.requeueAfter() == null ? control : control.rescheduleAfter(plan.requeueAfter());
   }

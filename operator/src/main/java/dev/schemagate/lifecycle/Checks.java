@@ -8,10 +8,19 @@ import dev.schemagate.api.SchemaStatus;
  *
  * @param schema the schema verification's outcome, or null when not run
  * @param redis the Redis check's outcome, or null when not run or not configured
+ * @param inProgress the checks run and have not finished yet
  */
-public record Checks(CheckResult schema, SchemaStatus schemaStatus, CheckResult redis) {
+public record Checks(
+    CheckResult schema, SchemaStatus schemaStatus, CheckResult redis, boolean inProgress) {
 
-  public static final Checks NOT_RUN = new Checks(null, null, null);
+  public static final Checks NOT_RUN = new Checks(null, null, null, false);
+
+  /** Started, not finished yet: a later reconcile collects the result. */
+  public static final Checks IN_PROGRESS = new Checks(null, null, null, true);
+
+  public Checks(CheckResult schema, SchemaStatus schemaStatus, CheckResult redis) {
+    this(schema, schemaStatus, redis, false);
+  }
 
   public boolean ran() {
     return schema != null;

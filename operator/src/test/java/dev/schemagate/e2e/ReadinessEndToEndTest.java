@@ -127,13 +127,13 @@ class ReadinessEndToEndTest {
 
     world.kubelet.componentPods(d -> apiOf(d, "shop:2", PodReadiness.NEVER_READY));
     AppDeployment upgrade = edit(a -> a.getSpec().setImage("shop:2"));
-    AppDeployment rolling =
-        awaitCurrent(
-            a ->
-                a.getStatus().getPhase() == Phase.RollingOut
-                    && a.getStatus().getComponents().stream()
-                        .allMatch(c -> "shop:2".equals(c.getImage()))
-                    && "True".equals(condition(a, Conditions.AVAILABLE).getStatus()));
+
+    awaitCurrent(
+        a ->
+            a.getStatus().getPhase() == Phase.RollingOut
+                && a.getStatus().getComponents().stream()
+                    .allMatch(c -> "shop:2".equals(c.getImage()))
+                && "True".equals(condition(a, Conditions.AVAILABLE).getStatus()));
     // Long enough for the operator to see every Deployment update the simulator makes.
     await()
         .pollDelay(Duration.ofSeconds(2))
@@ -148,7 +148,7 @@ class ReadinessEndToEndTest {
         .as("the old pods serve: %s", condition(held, Conditions.AVAILABLE).getMessage())
         .isEqualTo("True");
     assertThat(held.getStatus().getVerifiedRevision()).isNotEqualTo(firstRevision);
-    assertThat(rolling.getStatus().getComponents())
+    assertThat(held.getStatus().getComponents())
         .extracting(c -> c.getName() + " " + c.getRolledOut())
         .containsExactly("api false", "worker true");
     assertThat(world.deployment("shop-api").getStatus().getReadyReplicas())
