@@ -15,7 +15,9 @@ import javax.net.ssl.SSLException;
 
 /**
  * Tells a refused password from a silent Redis, from the exception alone. Messages are built from
- * the kind of failure and, for errors Redis itself sent, Redis's reply; never from Lettuce's own
+ * the kind of failure and, for errors the server sent, the reply's error code only (WRONGPASS,
+ * NOAUTH, ERR, ...): never the rest of its text, which a tenant's URL pointing at a server of its
+ * choosing could fill with anything (another service's secrets among it), and never Lettuce's own
  * text, which names the host and port it tried.
  */
 final class RedisFailures {
@@ -45,10 +47,11 @@ final class RedisFailures {
         String upper = reply.getMessage().toUpperCase(Locale.ROOT);
         if (AUTH_REPLIES.stream().anyMatch(upper::startsWith)) {
           return new Verdict(
-              Reason.RedisAuthFailed, "Redis refused the login: " + firstWords(reply));
+              Reason.RedisAuthFailed, "Redis refused the login: " + errorCode(reply));
         }
         return new Verdict(
-            Reason.RedisUnreachable, "Redis answered with an error: " + firstWords(reply));
+            Reason.RedisUnreachable,
+            "Redis answered PING with an error: " + errorCode(reply) + " (the rest not shown)");
       }
     }
     return new Verdict(Reason.RedisUnreachable, "Redis did not answer: " + network(chain, timeout));
@@ -79,11 +82,12 @@ final class RedisFailures {
   }
 
   /**
-   * The reply's first line, capped: it is Redis's own sentence, e.g. {@code WRONGPASS invalid ...}.
+   * The reply's error code: its first word when that is a Redis-style code (capital letters, at
+   * most 16), e.g. {@code WRONGPASS} of {@code WRONGPASS invalid username-password pair}.
    */
-  private static String firstWords(RedisCommandExecutionException reply) {
-    String text = reply.getMessage().lines().findFirst().orElse("").strip();
-    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+  static String errorCode(RedisCommandExecutionException reply) {
+    String first = reply.getMessage().strip().split("\\s+", 2)[0];
+    return first.matches("[A-Z]{1,16}") ? first : "(not a Redis error code)";
   }
 
   private static List<Throwable> chain(Throwable error) {

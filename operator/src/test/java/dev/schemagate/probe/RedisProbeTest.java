@@ -240,4 +240,44 @@ class RedisProbeTest {
     assertThat(result.reason()).isEqualTo(Reason.RedisUnreachable);
     assertThat(result.elapsed()).isLessThan(TIMEOUT.plusMillis(500));
   }
+
+  /**
+   * A tenant's URL may point at any server; what that server answers must not reach status, Events
+   * or logs beyond its error code.
+   */
+  @Test
+  void aServerAnsweringWithAnErrorHasOnlyItsCodeRepeated() throws Exception {
+    try (ServerSocket fake = new ServerSocket(0)) {
+      Thread server =
+          new Thread(
+              () -> {
+                try (java.net.Socket client = fake.accept()) {
+                  client.getInputStream().read(new byte[256]);
+                  client
+                      .getOutputStream()
+                      .write(
+                          "-ERR from metadata AKIAFAKEMETADATA meta-secret-value\r\n"
+                              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                  client.getOutputStream().flush();
+                  while (client.getInputStream().read() >= 0) {
+                    // until the probe closes the connection
+                  }
+                } catch (java.io.IOException e) {
+                  // the probe closed the connection
+                }
+              });
+      server.setDaemon(true);
+      server.start();
+
+      RedisProbeResult result =
+          RedisProbe.pingOnce(
+              "redis://127.0.0.1:" + fake.getLocalPort() + "/0", java.time.Duration.ofSeconds(3));
+
+      assertThat(result.ok()).isFalse();
+      assertThat(result.message())
+          .contains("ERR")
+          .doesNotContain("meta-secret-value")
+          .doesNotContain("AKIAFAKEMETADATA");
+    }
+  }
 }
