@@ -11,13 +11,10 @@ import dev.schemagate.secrets.Masker;
 import dev.schemagate.secrets.PostgresConnectionInfo;
 import dev.schemagate.secrets.ResolvedEnv;
 import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The schema gate: prints the masked boot diagnostics, checks the schema and answers with an exit
@@ -106,7 +103,9 @@ public final class SchemaGate {
     for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
       outcome =
           SchemaVerifier.check(
-              connector(connection, settings.timeout()), requirements, settings.timeout());
+              SchemaVerifier.connector(connection, settings.timeout()),
+              requirements,
+              settings.timeout());
       if (!(outcome instanceof VerificationOutcome.Failed failed) || !failed.reason().retryable()) {
         break;
       }
@@ -230,19 +229,6 @@ public final class SchemaGate {
     } catch (IllegalArgumentException e) {
       throw new GateConfigException(variable + " is not a usable database URL: " + e.getMessage());
     }
-  }
-
-  private static SchemaVerifier.Connector connector(PostgresConnectionInfo info, Duration timeout) {
-    return () -> {
-      Properties properties = SchemaVerifier.connectionProperties(timeout);
-      properties.putAll(info.properties());
-      // The driver directly: DriverManager would first look through every driver on the path.
-      Connection connection = new org.postgresql.Driver().connect(info.jdbcUrl(), properties);
-      if (connection == null) {
-        throw new SQLException("the JDBC driver did not accept the database URL", "08001");
-      }
-      return connection;
-    };
   }
 
   private void knowSecret(String value) {

@@ -14,9 +14,7 @@ import dev.schemagate.secrets.ConnectionUrlException;
 import dev.schemagate.secrets.PostgresConnectionInfo;
 import dev.schemagate.secrets.Resolution;
 import dev.schemagate.secrets.SecretResolver;
-import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.Properties;
 
 /**
  * The schema verification against the database of {@code spec.database} and the Redis PING of
@@ -53,12 +51,10 @@ public final class LiveDependencyChecks implements DependencyChecks {
           null,
           null);
     }
-    Properties properties = SchemaVerifier.connectionProperties(timeout);
-    properties.putAll(database.properties());
     long started = System.nanoTime();
     VerificationOutcome outcome =
         SchemaVerifier.check(
-            () -> DriverManager.getConnection(database.jdbcUrl(), properties),
+            SchemaVerifier.connector(database, timeout),
             SchemaRequirements.from(spec.getSchema(), spec.getDatabase()),
             timeout);
     metrics.schemaVerified(outcome.reason().name(), Duration.ofNanos(System.nanoTime() - started));

@@ -1,11 +1,13 @@
 package dev.schemagate.schema;
 
+import dev.schemagate.secrets.ConnectionParameters;
+import dev.schemagate.secrets.PostgresConnectionInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -103,21 +105,29 @@ public final class SchemaVerifier {
   }
 
   /**
-   * Driver settings that bound connecting and reading by {@code timeout}; the caller adds user,
-   * password and TLS settings from the database URL.
+   * The driver settings of the check that a database URL may override: the name the connections
+   * show in {@code pg_stat_activity}, keep-alives, and unnamed statements (named server-side
+   * statements break behind transaction-mode poolers; unnamed ones do not).
    */
-  public static Properties connectionProperties(Duration timeout) {
-    String seconds = Long.toString(Math.max(1, ceilSeconds(timeout)));
-    Properties properties = new Properties();
-    properties.setProperty("connectTimeout", seconds);
-    properties.setProperty("loginTimeout", seconds);
-    properties.setProperty(
-        "socketTimeout", Long.toString(ceilSeconds(timeout.plus(NETWORK_GRACE))));
-    properties.setProperty("tcpKeepAlive", "true");
-    properties.setProperty("ApplicationName", "schemagate");
-    // Named server-side statements break behind transaction-mode poolers; unnamed ones do not.
-    properties.setProperty("prepareThreshold", "0");
-    return properties;
+  static final Map<String, String> DRIVER_DEFAULTS =
+      Map.of("ApplicationName", "schemagate", "tcpKeepAlive", "true", "prepareThreshold", "0");
+
+  /**
+   * The bounds of connecting and reading for a check with {@code timeout}: connecting and logging
+   * in by {@code timeout}, reading by two seconds more. No database URL lifts them ({@link
+   * ConnectionParameters}).
+   */
+  public static ConnectionParameters.Timeouts timeouts(Duration timeout) {
+    return new ConnectionParameters.Timeouts(timeout, timeout, timeout.plus(NETWORK_GRACE));
+  }
+
+  /**
+   * Connects to {@code database} for a check with {@code timeout}, with its URL's parameters as
+   * {@link ConnectionParameters} allows them and bounded by {@link #timeouts}: the one way the
+   * operator and {@code schemagate check-schema} connect.
+   */
+  public static Connector connector(PostgresConnectionInfo database, Duration timeout) {
+    return () -> ConnectionParameters.connect(database, DRIVER_DEFAULTS, timeouts(timeout));
   }
 
   private static SchemaReport inTransaction(

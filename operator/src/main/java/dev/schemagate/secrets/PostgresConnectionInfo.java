@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Any PostgreSQL connection string users write, turned into what pgjdbc needs: a JDBC URL without
@@ -26,6 +25,10 @@ import java.util.stream.Collectors;
  * user:pass@host} for a host name, and the password ends up in {@code UnknownHostException}
  * messages and in its own java.util.logging warnings. Credentials therefore never go into the JDBC
  * URL.
+ *
+ * <p>Parameters are checked against {@link ConnectionParameters}: a parameter it does not accept
+ * (one naming a Java class for the driver to load, say) makes the URL unusable, and the message
+ * names the parameter.
  *
  * <p>Limits: Unix-domain sockets are refused (pgjdbc cannot use them without an extra library), and
  * an empty host becomes {@code localhost}, libpq's fallback where there are no sockets.
@@ -87,18 +90,14 @@ public final class PostgresConnectionInfo {
     return new PostgresConnectionInfo(b, display);
   }
 
-  /** {@code jdbc:postgresql://host[:port][,host[:port]]/database[?params]}, never credentials. */
+  /**
+   * {@code jdbc:postgresql://host[:port][,host[:port]]/database}: never credentials, nor
+   * parameters. pgjdbc lets a URL's parameters override the connection properties, so parameters
+   * reach the driver only through {@link ConnectionParameters#driverProperties}, after the
+   * connector's timeouts.
+   */
   public String jdbcUrl() {
-    StringBuilder url = new StringBuilder("jdbc:postgresql://");
-    url.append(String.join(",", hosts)).append('/').append(PercentCoding.encode(database));
-    String query =
-        params.entrySet().stream()
-            .map(e -> PercentCoding.encode(e.getKey()) + "=" + PercentCoding.encode(e.getValue()))
-            .collect(Collectors.joining("&"));
-    if (!query.isEmpty()) {
-      url.append('?').append(query);
-    }
-    return url.toString();
+    return "jdbc:postgresql://" + String.join(",", hosts) + "/" + PercentCoding.encode(database);
   }
 
   /** A fresh copy each call: {@code user}, {@code password} and other secret parameters. */
@@ -133,7 +132,10 @@ public final class PostgresConnectionInfo {
     return user;
   }
 
-  /** Non-secret parameters, in pgjdbc's names, as they appear in {@link #jdbcUrl()}. */
+  /**
+   * Non-secret parameters in pgjdbc's names, as {@link ConnectionParameters} accepted them (libpq
+   * names translated, libpq-only ones left out); not yet bounded by a connector's timeouts.
+   */
   public Map<String, String> params() {
     return params;
   }
@@ -149,7 +151,7 @@ public final class PostgresConnectionInfo {
       throw new ConnectionUrlException(
           "cannot read the host list of " + display + ": expected host[:port][,host[:port]...]");
     }
-    PostgresTargetBuilder b = new PostgresTargetBuilder(jdbc);
+    PostgresTargetBuilder b = new PostgresTargetBuilder();
     if (parts.userinfo() != null) {
       b.user = PercentCoding.decode(parts.user().of(s), false);
       if (parts.password() != null) {
@@ -181,7 +183,7 @@ public final class PostgresConnectionInfo {
           "not a PostgreSQL connection string: expected postgresql://user:password@host:5432/db,"
               + " jdbc:postgresql://host:5432/db or libpq key=value pairs");
     }
-    PostgresTargetBuilder b = new PostgresTargetBuilder(false);
+    PostgresTargetBuilder b = new PostgresTargetBuilder();
     for (Conninfo.Entry e : entries.get()) {
       b.param(e.key(), e.value());
     }

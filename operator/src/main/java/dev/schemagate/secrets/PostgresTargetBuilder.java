@@ -19,7 +19,6 @@ final class PostgresTargetBuilder {
     }
   }
 
-  final boolean jdbc;
   final List<Endpoint> hosts = new ArrayList<>();
   String database = "";
   String user;
@@ -27,12 +26,14 @@ final class PostgresTargetBuilder {
   String hostParam;
   String hostaddrParam;
   String portParam;
+
+  /** Parameters as written, checked by {@link ConnectionParameters} once the password is known. */
+  final List<Map.Entry<String, String>> written = new ArrayList<>();
+
   final Map<String, String> params = new LinkedHashMap<>();
   final Map<String, String> secretParams = new LinkedHashMap<>();
 
-  PostgresTargetBuilder(boolean jdbc) {
-    this.jdbc = jdbc;
-  }
+  PostgresTargetBuilder() {}
 
   void param(String name, String value) {
     switch (name) {
@@ -42,15 +43,7 @@ final class PostgresTargetBuilder {
       case "host" -> hostParam = value;
       case "hostaddr" -> hostaddrParam = value;
       case "port" -> portParam = value;
-      default -> {
-        String key = jdbc ? name : LibpqParameters.pgjdbcName(name);
-        String converted = jdbc ? value : LibpqParameters.pgjdbcValue(name, value);
-        if (SecretNames.looksSecret(key)) {
-          secretParams.put(key, converted);
-        } else {
-          params.put(key, converted);
-        }
-      }
+      default -> written.add(Map.entry(name, value));
     }
   }
 
@@ -101,8 +94,23 @@ final class PostgresTargetBuilder {
     }
   }
 
-  /** Applies host, hostaddr and port parameters (lists, as in libpq) over the URI's hosts. */
+  /**
+   * Applies host, hostaddr and port parameters (lists, as in libpq) over the URI's hosts, and
+   * checks the other parameters against {@link ConnectionParameters}.
+   */
   void finish() {
+    for (Map.Entry<String, String> p : written) {
+      Map.Entry<String, String> accepted =
+          ConnectionParameters.accept(p.getKey(), p.getValue(), password);
+      if (accepted == null) {
+        continue;
+      }
+      if (SecretNames.looksSecret(accepted.getKey())) {
+        secretParams.put(accepted.getKey(), accepted.getValue());
+      } else {
+        params.put(accepted.getKey(), accepted.getValue());
+      }
+    }
     String names = hostParam != null ? hostParam : hostaddrParam;
     if (names != null || portParam != null) {
       List<String> hostNames = new ArrayList<>();

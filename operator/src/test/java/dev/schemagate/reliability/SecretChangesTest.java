@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
+import dev.schemagate.testing.DriverTrap;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.testing.LifecycleHarness;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,32 @@ class SecretChangesTest extends RigScenarios {
                 .getKubernetesSerialization()
                 .asJson(rig.world.client.v1().events().inNamespace(rig.world.namespace).list());
     assertThat(everything).doesNotContain(CANARY);
+  }
+
+  @Test
+  void aUrlParameterNamingAClassIsNamedInStatusAndTheClassNeverLoaded() {
+    rig.world.putSecret(
+        "app-db",
+        "url",
+        rig.world.databaseUrl() + "?sslmode=disable&socketFactory=" + DriverTrap.NAME);
+    rig.world.apply(APP);
+
+    AppDeployment stalled =
+        Awaits.reason(rig.world, "shop", "SchemaVerified", "InvalidDatabaseUrl");
+    assertThat(Awaits.messageOf(stalled, "SchemaVerified"))
+        .startsWith(
+            "spec.database.urlSecretRef: parameter \"socketFactory\" is refused: it names a Java"
+                + " class");
+    assertThat(Awaits.statusOf(stalled, "Stalled")).isEqualTo("True");
+    assertThat(Awaits.replicas(rig.world, "shop-api")).isZero();
+    String everything =
+        rig.world.client.getKubernetesSerialization().asJson(stalled.getStatus())
+            + rig.world
+                .client
+                .getKubernetesSerialization()
+                .asJson(rig.world.client.v1().events().inNamespace(rig.world.namespace).list());
+    assertThat(everything).doesNotContain(LifecycleHarness.DB_PASSWORD);
+    assertThat(DriverTrap.Tripwire.initialized()).as("the class is never loaded").isFalse();
   }
 
   @Test

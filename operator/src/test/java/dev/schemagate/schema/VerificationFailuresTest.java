@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.schema.SchemaRequirements.Flyway;
 import dev.schemagate.schema.SchemaRequirements.Table;
+import dev.schemagate.secrets.PostgresConnectionInfo;
 import dev.schemagate.testing.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,14 +119,13 @@ class VerificationFailuresTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    String url = "jdbc:postgresql://127.0.0.1:" + port + "/app?sslmode=disable";
-    Properties properties = SchemaVerifier.connectionProperties(Duration.ofSeconds(2));
-    properties.setProperty("user", "app");
-    properties.setProperty("password", PASSWORD);
+    PostgresConnectionInfo url =
+        PostgresConnectionInfo.parse(
+            "postgresql://app:" + PASSWORD + "@127.0.0.1:" + port + "/app?sslmode=disable");
 
     VerificationOutcome outcome =
         SchemaVerifier.check(
-            () -> DriverManager.getConnection(url, properties),
+            SchemaVerifier.connector(url, Duration.ofSeconds(2)),
             withFlyway(),
             Duration.ofSeconds(2));
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,26 +43,32 @@ class PostgresConnectionInfoTest {
       quoteCharacter = '`',
       textBlock =
           """
-          postgres://app:pw@db/app                                          | jdbc:postgresql://db/app                 | app | pw
-          postgres://app:50%off@db/app                                      | jdbc:postgresql://db/app                 | app | 50%off
-          postgresql://app:p%40ss%3Aw%2F%3F@db:5432/app?sslmode=require      | jdbc:postgresql://db:5432/app?sslmode=require | app | p@ss:w/?
-          postgresql://app:p@ss:w/o?rd#x@h1:5432,h2:5433/app                | jdbc:postgresql://h1:5432,h2:5433/app    | app | p@ss:w/o?rd#x
-          postgresql://db/app?user=app&password=p%26w&application_name=my%20app | jdbc:postgresql://db/app?ApplicationName=my%20app | app | p&w
-          postgresql://app:pw@db/app?target_session_attrs=read-write&connect_timeout=5 | jdbc:postgresql://db/app?targetServerType=primary&connectTimeout=5 | app | pw
-          postgresql://app:pw@[::1]:5433/app                                | jdbc:postgresql://[::1]:5433/app         | app | pw
-          postgresql://app:pw@/app?host=h1,h2&port=5432,5433                | jdbc:postgresql://h1:5432,h2:5433/app    | app | pw
-          postgresql://app:pw@db:5433                                       | jdbc:postgresql://db:5433/               | app | pw
-          postgresql://app:pw@:5433/app                                     | jdbc:postgresql://localhost:5433/app     | app | pw
-          jdbc:postgresql://db:5432/app?user=app&password=p%2Bw+x&ssl=true  | jdbc:postgresql://db:5432/app?ssl=true   | app | p+w x
-          jdbc:postgresql://app:pw@db:5432/app                              | jdbc:postgresql://db:5432/app            | app | pw
-          host=db port=5432 dbname=app user=app password='a b\\' c' sslmode=require | jdbc:postgresql://db:5432/app?sslmode=require | app | a b' c
-          host=h1,h2 port=5432,5433 dbname=app user=app password=pw         | jdbc:postgresql://h1:5432,h2:5433/app    | app | pw
+          postgres://app:pw@db/app | jdbc:postgresql://db/app |  | app | pw
+          postgres://app:50%off@db/app | jdbc:postgresql://db/app |  | app | 50%off
+          postgresql://app:p%40ss%3Aw%2F%3F@db:5432/app?sslmode=require | jdbc:postgresql://db:5432/app | sslmode=require | app | p@ss:w/?
+          postgresql://app:p@ss:w/o?rd#x@h1:5432,h2:5433/app | jdbc:postgresql://h1:5432,h2:5433/app |  | app | p@ss:w/o?rd#x
+          postgresql://db/app?user=app&password=p%26w&application_name=my%20app | jdbc:postgresql://db/app | ApplicationName=my app | app | p&w
+          postgresql://app:pw@db/app?target_session_attrs=read-write&connect_timeout=5 | jdbc:postgresql://db/app | targetServerType=primary&connectTimeout=5 | app | pw
+          postgresql://app:pw@[::1]:5433/app | jdbc:postgresql://[::1]:5433/app |  | app | pw
+          postgresql://app:pw@/app?host=h1,h2&port=5432,5433 | jdbc:postgresql://h1:5432,h2:5433/app |  | app | pw
+          postgresql://app:pw@db:5433 | jdbc:postgresql://db:5433/ |  | app | pw
+          postgresql://app:pw@:5433/app | jdbc:postgresql://localhost:5433/app |  | app | pw
+          jdbc:postgresql://db:5432/app?user=app&password=p%2Bw+x&ssl=true | jdbc:postgresql://db:5432/app | ssl=true | app | p+w x
+          jdbc:postgresql://app:pw@db:5432/app | jdbc:postgresql://db:5432/app |  | app | pw
+          host=db port=5432 dbname=app user=app password='a b\\' c' sslmode=require | jdbc:postgresql://db:5432/app | sslmode=require | app | a b' c
+          host=h1,h2 port=5432,5433 dbname=app user=app password=pw | jdbc:postgresql://h1:5432,h2:5433/app |  | app | pw
           """)
   void everyShapeBecomesAJdbcUrlWithoutCredentials(
-      String url, String jdbcUrl, String user, String password) throws SQLException {
+      String url, String jdbcUrl, String params, String user, String password) throws SQLException {
     PostgresConnectionInfo info = PostgresConnectionInfo.parse(url);
 
     assertThat(info.jdbcUrl()).isEqualTo(jdbcUrl);
+    assertThat(
+            info.params().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("&")))
+        .as("parameters, in pgjdbc's names")
+        .isEqualTo(params == null ? "" : params);
     assertThat(info.user()).isEqualTo(user);
     assertThat(info.properties()).containsEntry("user", user).containsEntry("password", password);
     assertThat(info.displayUrl()).doesNotContain(password);
@@ -75,9 +82,7 @@ class PostgresConnectionInfoTest {
     PostgresConnectionInfo info =
         PostgresConnectionInfo.parse(
             "postgresql://app@db/app?sslmode=verify-full&sslpassword=kp&sslkey=/k.pk8");
-    assertThat(info.jdbcUrl())
-        .isEqualTo("jdbc:postgresql://db/app?sslmode=verify-full&sslkey=%2Fk.pk8")
-        .doesNotContain("kp&");
+    assertThat(info.jdbcUrl()).isEqualTo("jdbc:postgresql://db/app");
     assertThat(info.properties()).containsEntry("sslpassword", "kp").doesNotContainKey("password");
     assertThat(info.params()).containsOnlyKeys("sslmode", "sslkey");
   }

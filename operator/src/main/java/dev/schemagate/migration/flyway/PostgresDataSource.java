@@ -1,20 +1,26 @@
 package dev.schemagate.migration.flyway;
 
+import dev.schemagate.secrets.ConnectionParameters;
 import dev.schemagate.secrets.PostgresConnectionInfo;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
  * Connections for Flyway: the credential-free JDBC URL plus user and password as driver properties,
- * so the password never appears in a URL (nor in the messages the driver builds from it).
+ * so the password never appears in a URL (nor in the messages the driver builds from it), and the
+ * URL's parameters as {@link ConnectionParameters} allows them.
  */
 final class PostgresDataSource implements DataSource {
+
+  /** Settings a database URL may override. */
+  private static final Map<String, String> DRIVER_DEFAULTS =
+      Map.of("ApplicationName", "schemagate migrate");
 
   private final PostgresConnectionInfo info;
   private final Duration timeout;
@@ -26,18 +32,16 @@ final class PostgresDataSource implements DataSource {
 
   @Override
   public Connection getConnection() throws SQLException {
-    Properties properties = new Properties();
-    String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
-    properties.setProperty("connectTimeout", seconds);
-    properties.setProperty("loginTimeout", seconds);
-    properties.setProperty("ApplicationName", "schemagate migrate");
-    properties.putAll(info.properties());
-    // The driver directly: DriverManager would first look through every driver on the path.
-    Connection connection = new org.postgresql.Driver().connect(info.jdbcUrl(), properties);
-    if (connection == null) {
-      throw new SQLException("the JDBC driver did not accept the database URL", "08001");
-    }
-    return connection;
+    return ConnectionParameters.connect(info, DRIVER_DEFAULTS, timeouts());
+  }
+
+  /**
+   * Connecting and logging in are bounded by {@code --timeout}, and no database URL lifts that
+   * ({@link ConnectionParameters}). Reading is not bounded by schemagate: a migration may
+   * legitimately run for hours; a {@code socketTimeout} in the URL applies as given.
+   */
+  ConnectionParameters.Timeouts timeouts() {
+    return new ConnectionParameters.Timeouts(timeout, timeout, null);
   }
 
   @Override
