@@ -79,7 +79,7 @@ class HelmChartTest {
         .containsEntry("SCHEMAGATE_STUCK_POD_GRACE", "PT5M")
         .containsEntry("SCHEMAGATE_JOBS_TO_KEEP", "3")
         .containsEntry("SCHEMAGATE_HEALTH_PORT", "8081");
-    assertThat(chart.all(ClusterRole.class)).hasSize(1);
+    assertThat(operatorClusterRoles(chart)).hasSize(1);
     assertThat(chart.all(Role.class)).isEmpty();
     assertThat(chart.one(ServiceAccount.class).getMetadata().getNamespace())
         .isEqualTo(Chart.NAMESPACE);
@@ -178,7 +178,7 @@ class HelmChartTest {
 
   @Test
   void clusterRbacGrantsOnlyWhatTheOperatorUses() {
-    ClusterRole role = Chart.render(Map.of()).one(ClusterRole.class);
+    ClusterRole role = operatorClusterRoles(Chart.render(Map.of())).get(0);
     for (PolicyRule rule : role.getRules()) {
       assertThat(rule.getVerbs()).doesNotContain("*");
       assertThat(rule.getResources()).doesNotContain("*");
@@ -197,14 +197,14 @@ class HelmChartTest {
   @Test
   void namespacedModeHasARoleInEachWatchedNamespaceAndNoClusterRole() {
     Chart.Rendered chart = Chart.render(Map.of("watchNamespaces", List.of("team-a", "team-b")));
-    assertThat(chart.all(ClusterRole.class)).isEmpty();
+    assertThat(operatorClusterRoles(chart)).isEmpty();
     assertThat(chart.all(Role.class))
         .extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
     assertThat(chart.all(RoleBinding.class))
         .extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
-    ClusterRole cluster = Chart.render(Map.of()).one(ClusterRole.class);
+    ClusterRole cluster = operatorClusterRoles(Chart.render(Map.of())).get(0);
     assertThat(chart.all(Role.class))
         .allSatisfy(r -> assertThat(r.getRules()).isEqualTo(cluster.getRules()));
     assertThat(env(operatorContainer(chart.one(Deployment.class))))
@@ -353,5 +353,91 @@ class HelmChartTest {
         .filter(r -> r.getApiGroups().contains(group) && r.getResources().contains(resource))
         .flatMap(r -> r.getVerbs().stream())
         .toList();
+  }
+
+  /** The operator's own ClusterRole(s): not those that aggregate into the cluster's roles. */
+  private static List<ClusterRole> operatorClusterRoles(Chart.Rendered chart) {
+    return chart.all(ClusterRole.class).stream()
+        .filter(
+            r ->
+                r.getMetadata().getLabels().keySet().stream()
+                    .noneMatch(l -> l.startsWith("rbac.authorization.k8s.io/aggregate-to-")))
+        .toList();
+  }
+
+  @Test
+  void appDeploymentsAggregateIntoTheClustersViewAndEditRoles() {
+    List<ClusterRole> aggregated =
+        Chart.render(Map.of()).all(ClusterRole.class).stream()
+            .filter(r -> !operatorClusterRoles(Chart.render(Map.of())).contains(r))
+            .toList();
+    ClusterRole view =
+        aggregated.stream()
+            .filter(r -> r.getMetadata().getName().endsWith("-view"))
+            .findFirst()
+            .orElseThrow();
+    ClusterRole edit =
+        aggregated.stream()
+            .filter(r -> r.getMetadata().getName().endsWith("-edit"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(view.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
+    assertThat(verbs(view.getRules(), "schemagate.dev", "appdeployments"))
+        .containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(edit.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
+        .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view");
+    assertThat(verbs(edit.getRules(), "schemagate.dev", "appdeployments"))
+        .contains("create", "update", "delete");
+    assertThat(verbs(edit.getRules(), "schemagate.dev", "appdeployments/status")).isEmpty();
+    assertThat(
+            operatorClusterRoles(
+                Chart.render(Map.of("rbac", Map.of("aggregateToDefaultRoles", false)))))
+        .hasSize(1);
+    assertThat(
+            Chart.render(Map.of("rbac", Map.of("aggregateToDefaultRoles", false)))
+                .all(ClusterRole.class))
+        .hasSize(1);
+  }
+
+  @Test
+  void anEgressPolicyOnRequest() {
+    assertThat(
+            Chart.render(Map.of())
+                .all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class))
+        .isEmpty();
+    var policy =
+        Chart.render(
+                Map.of(
+                    "networkPolicy",
+                    Map.of(
+                        "enabled",
+                        true,
+                        "apiServer",
+                        Map.of("cidrs", List.of("10.0.0.1/32"), "port", 6443),
+                        "egress",
+                        List.of(
+                            Map.of(
+                                "to",
+                                List.of(Map.of("ipBlock", Map.of("cidr", "10.20.0.0/16"))),
+                                "ports",
+                                List.of(Map.of("port", 5432)))))))
+            .one(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Egress");
+    assertThat(policy.getSpec().getEgress()).hasSize(3);
+    assertThat(policy.getSpec().getEgress().get(1).getTo().get(0).getIpBlock().getCidr())
+        .isEqualTo("10.0.0.1/32");
+    assertThat(policy.getSpec().getEgress().get(2).getTo().get(0).getIpBlock().getCidr())
+        .isEqualTo("10.20.0.0/16");
+  }
+
+  @Test
+  void thePodPolicyReachesTheOperator() {
+    Container operator =
+        operatorContainer(
+            Chart.render(Map.of("operator", Map.of("podPolicyAllow", List.of("probe-hosts"))))
+                .one(Deployment.class));
+    assertThat(env(operator)).containsEntry("SCHEMAGATE_POD_POLICY_ALLOW", "probe-hosts");
   }
 }
