@@ -496,28 +496,17 @@ class LifecycleOnRealControlPlaneTest {
         .getImage();
   }
 
-  /**
-   * A user's edit: retried on conflict, as kubectl edit would be, since the operator writes too.
-   */
   private AppDeployment upgradeTo(String image, String strategy) {
-    return await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreException(KubernetesClientException.class)
-        .until(
-            () ->
-                client
-                    .resources(AppDeployment.class)
-                    .inNamespace(namespace)
-                    .withName("shop")
-                    .edit(
-                        a -> {
-                          a.getSpec().setImage(image);
-                          a.getSpec()
-                              .getRollout()
-                              .setStrategy(dev.schemagate.api.RolloutStrategy.valueOf(strategy));
-                          return a;
-                        }),
-            java.util.Objects::nonNull);
+    return dev.schemagate.testing.UserEdit.edit(
+        client,
+        namespace,
+        "shop",
+        a -> {
+          a.getSpec().setImage(image);
+          a.getSpec()
+              .getRollout()
+              .setStrategy(dev.schemagate.api.RolloutStrategy.valueOf(strategy));
+        });
   }
 
   @Test

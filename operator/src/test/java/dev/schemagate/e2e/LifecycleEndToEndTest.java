@@ -117,25 +117,8 @@ class LifecycleEndToEndTest {
                 && a.getMetadata().getGeneration().equals(a.getStatus().getObservedGeneration()));
   }
 
-  /**
-   * A user's edit: retried on conflict, as kubectl edit would be, since the operator writes too.
-   */
   private AppDeployment edit(java.util.function.Consumer<AppDeployment> change) {
-    return org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-        .until(
-            () ->
-                client
-                    .resources(AppDeployment.class)
-                    .inNamespace(world.namespace)
-                    .withName("shop")
-                    .edit(
-                        a -> {
-                          change.accept(a);
-                          return a;
-                        }),
-            java.util.Objects::nonNull);
+    return dev.schemagate.testing.UserEdit.edit(client, world.namespace, "shop", change);
   }
 
   private static String condition(AppDeployment appd, String type) {
@@ -288,19 +271,7 @@ class LifecycleEndToEndTest {
                 "  envFrom: [{secretRef: {name: app-extra}}]\n  env:\n"
                     + "    - name: PAYMENTS\n"
                     + "      valueFrom: {secretKeyRef: {name: app-keys, key: payments}}\n");
-    AppDeployment parsed = client.getKubernetesSerialization().unmarshal(app, AppDeployment.class);
-    String job = "shop-migrate-" + Revision.of(parsed.getSpec(), Map.of());
-    server
-        .expect()
-        .get()
-        .withPath(
-            "/api/v1/namespaces/"
-                + world.namespace
-                + "/pods/"
-                + job
-                + "-pod/log?pretty=false&tailLines=50")
-        .andReturn(200, "calling payments with " + apiKey + " and " + fromEnvFrom + "\nfailed\n")
-        .always();
+    stubMigrationLog(app, "calling payments with " + apiKey + " and " + fromEnvFrom + "\nfailed\n");
     assertThat(app).contains("key: payments");
     world.apply(app);
 
@@ -355,6 +326,23 @@ class LifecycleEndToEndTest {
         .isEqualTo("shop");
   }
 
+  /** What the failed migration pod of {@code app}'s revision logged (no pod logs in CRUD mode). */
+  private void stubMigrationLog(String app, String log) {
+    AppDeployment parsed = client.getKubernetesSerialization().unmarshal(app, AppDeployment.class);
+    String job = "shop-migrate-" + Revision.of(parsed.getSpec(), Map.of());
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + world.namespace
+                + "/pods/"
+                + job
+                + "-pod/log?pretty=false&tailLines=50")
+        .andReturn(200, log)
+        .always();
+  }
+
   private int servicePort(String name) {
     return client
         .services()
@@ -400,23 +388,9 @@ class LifecycleEndToEndTest {
   @Test
   void failedMigrationStallsWithAMaskedLogTailAndKeepsComponentsAtZero() {
     String app = APP.replace("image: shop:1", "image: shop:broken");
-    AppDeployment parsed = client.getKubernetesSerialization().unmarshal(app, AppDeployment.class);
-    String job = "shop-migrate-" + Revision.of(parsed.getSpec(), Map.of());
-    server
-        .expect()
-        .get()
-        .withPath(
-            "/api/v1/namespaces/"
-                + world.namespace
-                + "/pods/"
-                + job
-                + "-pod/log?pretty=false&tailLines=50")
-        .andReturn(
-            200,
-            "connecting to "
-                + world.databaseUrl()
-                + "\nERROR: relation \"business\" already exists\n")
-        .always();
+    stubMigrationLog(
+        app,
+        "connecting to " + world.databaseUrl() + "\nERROR: relation \"business\" already exists\n");
     world.apply(app);
 
     AppDeployment failed = awaitPhase(Phase.Failed);

@@ -19,15 +19,12 @@ import dev.schemagate.testing.StatusHistory;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,22 +75,8 @@ class ReadinessEndToEndTest {
     return awaitCurrent(a -> a.getStatus().getPhase() == phase);
   }
 
-  private AppDeployment edit(Consumer<AppDeployment> change) {
-    return await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreException(KubernetesClientException.class)
-        .until(
-            () ->
-                client
-                    .resources(AppDeployment.class)
-                    .inNamespace(world.namespace)
-                    .withName("shop")
-                    .edit(
-                        a -> {
-                          change.accept(a);
-                          return a;
-                        }),
-            Objects::nonNull);
+  private AppDeployment edit(java.util.function.Consumer<AppDeployment> change) {
+    return dev.schemagate.testing.UserEdit.edit(client, world.namespace, "shop", change);
   }
 
   private static Condition condition(AppDeployment appd, String type) {

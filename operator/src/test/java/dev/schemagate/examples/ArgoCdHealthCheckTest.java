@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schemagate.api.Crd;
+import dev.schemagate.testing.HealthCheckCases;
+import dev.schemagate.testing.HealthCheckCases.Case;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,31 +30,13 @@ import org.luaj.vm2.lib.jse.JsePlatform;
  */
 class ArgoCdHealthCheckTest {
 
-  private static final Path CHECK =
-      Crd.repoRoot()
-          .resolve("examples/argocd/resource_customizations/schemagate.dev/AppDeployment");
+  private static final Path CHECK = HealthCheckCases.CHECK;
   private static final Path ARGOCD_CM = Crd.repoRoot().resolve("examples/argocd/argocd-cm.yaml");
   private static final String ARGOCD_CM_KEY =
       "resource.customizations.health.schemagate.dev_AppDeployment";
 
-  /** One entry of health_test.yaml. */
-  record Case(String status, String message, String inputPath) {
-    @Override
-    public String toString() {
-      return inputPath + " -> " + status;
-    }
-  }
-
   static List<Case> cases() {
-    List<Case> cases = new ArrayList<>();
-    for (JsonNode test : Crd.readYaml(CHECK.resolve("health_test.yaml")).get(0).path("tests")) {
-      cases.add(
-          new Case(
-              test.path("healthStatus").path("status").asText(),
-              test.path("healthStatus").path("message").asText(),
-              test.path("inputPath").asText()));
-    }
-    return cases;
+    return HealthCheckCases.all();
   }
 
   static Stream<Case> everyCase() {
@@ -63,7 +46,7 @@ class ArgoCdHealthCheckTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("everyCase")
   void healthCheckAnswersWhatTheTestExpects(Case test) throws IOException {
-    JsonNode object = Crd.readYaml(CHECK.resolve(test.inputPath())).get(0);
+    JsonNode object = test.object();
 
     Map<String, String> health = run(Files.readString(CHECK.resolve("health.lua")), object);
 

@@ -1,15 +1,11 @@
 package dev.schemagate.reliability;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.Phase;
 import dev.schemagate.lifecycle.Conditions;
 import dev.schemagate.testing.LifecycleHarness;
+import dev.schemagate.testing.UserEdit;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Duration;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /** What the reliability scenarios wait for and read, in the words of the status. */
@@ -46,26 +42,9 @@ final class Awaits {
     return c == null ? null : c.getMessage();
   }
 
-  /**
-   * A user's edit: retried on conflict, as kubectl edit would be, since the operator writes too.
-   */
+  /** A user's edit of an AppDeployment of the harness' namespace. */
   static AppDeployment edit(LifecycleHarness world, String name, Consumer<AppDeployment> change) {
-    return await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreException(KubernetesClientException.class)
-        .until(
-            () ->
-                world
-                    .client
-                    .resources(AppDeployment.class)
-                    .inNamespace(world.namespace)
-                    .withName(name)
-                    .edit(
-                        a -> {
-                          change.accept(a);
-                          return a;
-                        }),
-            Objects::nonNull);
+    return UserEdit.edit(world.client, world.namespace, name, change);
   }
 
   /** Sets the retry annotation, as {@code kubectl annotate --overwrite} does. */

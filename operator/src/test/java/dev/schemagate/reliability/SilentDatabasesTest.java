@@ -12,19 +12,16 @@ import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.testing.KubeletSimulator;
 import dev.schemagate.testing.LifecycleHarness;
+import dev.schemagate.testing.SilentDatabase;
 import dev.schemagate.testing.TestPostgres;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -42,18 +39,14 @@ class SilentDatabasesTest {
   @Test
   void twentySilentDatabasesDoNotDelayAHealthyApp() throws Exception {
     String database = "silent_dbs_" + System.nanoTime() % 100_000;
-    List<Socket> held = new CopyOnWriteArrayList<>();
     try (FaultyApiServer api = new FaultyApiServer();
-        ServerSocket silent = new ServerSocket(0);
+        SilentDatabase silent = new SilentDatabase();
         Connection admin = TestPostgres.admin(TestPostgres.shared())) {
       TestPostgres.exec(admin, "CREATE DATABASE " + database);
       try (Connection app =
           TestPostgres.shared().getDatabase("postgres", database).getConnection()) {
         TestPostgres.exec(app, FULL_SCHEMA);
       }
-      Thread acceptor = new Thread(() -> acceptAndHold(silent, held), "silent-databases");
-      acceptor.setDaemon(true);
-      acceptor.start();
 
       KubernetesClient client = api.client();
       LifecycleHarness.installCrd(client);
@@ -71,10 +64,7 @@ class SilentDatabasesTest {
               + TestPostgres.shared().getPort()
               + "/"
               + database);
-      secret(
-          client,
-          "silent-db",
-          "postgresql://postgres:x@127.0.0.1:" + silent.getLocalPort() + "/app");
+      secret(client, "silent-db", "postgresql://postgres:x@127.0.0.1:" + silent.port() + "/app");
 
       try (KubeletSimulator kubelet =
           new KubeletSimulator(client, NAMESPACE).jobRunTime(Duration.ofMillis(20)).start()) {
@@ -98,7 +88,7 @@ class SilentDatabasesTest {
           // Every silent one has reached its check, holding whatever it holds.
           await()
               .atMost(Duration.ofSeconds(60))
-              .until(() -> held.size() >= OperatorSettings.defaults().reconcileThreads());
+              .until(() -> silent.accepted() >= OperatorSettings.defaults().reconcileThreads());
           Instant started = Instant.now();
           apply(client, small.replace("name: shop}", "name: healthy}"));
 
@@ -117,10 +107,6 @@ class SilentDatabasesTest {
         } finally {
           operator.stop();
         }
-      }
-    } finally {
-      for (Socket socket : held) {
-        socket.close();
       }
     }
   }
@@ -148,16 +134,5 @@ class SilentDatabasesTest {
                 .addToStringData("url", url)
                 .build())
         .create();
-  }
-
-  /** Databases that accept connections and never say a word. */
-  private static void acceptAndHold(ServerSocket server, List<Socket> held) {
-    while (!server.isClosed()) {
-      try {
-        held.add(server.accept());
-      } catch (IOException e) {
-        return;
-      }
-    }
   }
 }

@@ -3,13 +3,12 @@ package dev.schemagate.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.schemagate.api.Crd;
+import dev.schemagate.testing.HealthCheckCases.Case;
 import dev.schemagate.testing.HealthJudges.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,32 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HealthJudgesTest {
 
-  private static final Path CHECK =
-      Crd.repoRoot()
-          .resolve("examples/argocd/resource_customizations/schemagate.dev/AppDeployment");
-
-  /** One entry of health_test.yaml. */
-  record Case(String status, String message, String inputPath) {
-    JsonNode object() {
-      return Crd.readYaml(CHECK.resolve(inputPath)).get(0);
-    }
-
-    @Override
-    public String toString() {
-      return inputPath + " -> " + status;
-    }
-  }
+  private static final Path CHECK = HealthCheckCases.CHECK;
 
   static List<Case> cases() {
-    List<Case> cases = new ArrayList<>();
-    for (JsonNode test : Crd.readYaml(CHECK.resolve("health_test.yaml")).get(0).path("tests")) {
-      cases.add(
-          new Case(
-              test.path("healthStatus").path("status").asText(),
-              test.path("healthStatus").path("message").asText(),
-              test.path("inputPath").asText()));
-    }
-    return cases;
+    return HealthCheckCases.all();
   }
 
   static Stream<Case> everyCase() {
