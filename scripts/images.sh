@@ -16,6 +16,7 @@ DEBIAN_MIRROR="${SCHEMAGATE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 SUITE=bookworm
 
 PAUSE_REF=localhost/schemagate/pause:3.10
+BUSYBOX_REF=localhost/schemagate/busybox:1.35
 SCHEMAGATE_REF=localhost/schemagate:dev
 PROSAAS_REF=localhost/schemagate/prosaas-example:dev
 MINBASE_REF=localhost/schemagate-base/debian-minbase:$SUITE
@@ -26,10 +27,12 @@ usage() {
   cat <<EOF
 Usage: scripts/images.sh [--help] [--no-import] [--jar PATH] [IMAGE...]
 
-IMAGE is one of: pause, schemagate, prosaas (default: all three).
+IMAGE is one of: pause, busybox, schemagate, prosaas (default: all).
 
   pause       ${PAUSE_REF}
               a static Go program (scripts/images/pause.go): containerd's sandbox image
+  busybox     ${BUSYBOX_REF}
+              Debian's busybox-static with its applet links (sh, wget, nc, ...) for test pods
   schemagate  ${SCHEMAGATE_REF}
               the project's Dockerfile, built by buildah with
                 JRE_IMAGE=${JRE_REF}
@@ -69,12 +72,12 @@ while [[ $# -gt 0 ]]; do
     -h|--help) usage; exit 0 ;;
     --no-import) IMPORT=0 ;;
     --jar) JAR="${2:?--jar needs a path}"; shift ;;
-    pause|schemagate|prosaas) WANT+=("$1") ;;
+    pause|busybox|schemagate|prosaas) WANT+=("$1") ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
   shift
 done
-[[ ${#WANT[@]} -gt 0 ]] || WANT=(pause schemagate prosaas)
+[[ ${#WANT[@]} -gt 0 ]] || WANT=(pause busybox schemagate prosaas)
 wants() { local w; for w in "${WANT[@]}"; do [[ "$w" == "$1" ]] && return 0; done; return 1; }
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (buildah storage, chroot, containerd's socket)"
@@ -97,6 +100,14 @@ flock 8
 
 # buildah with its own storage under the cache: nothing in /var/lib/containers.
 B=(buildah --root "$CACHE/buildah/root" --runroot "$CLUSTER_RUN-buildah" --storage-driver overlay)
+# buildah leaves the storage's overlay home (and any container still mounted) mounted: unmount
+# all of it on exit, so nothing stays mounted once the script is done.
+release_mounts() {
+  "${B[@]}" unmount --all >/dev/null 2>&1 || true
+  awk -v p="$CACHE/buildah" 'index($5, p "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r | uniq |
+    while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
+}
+trap release_mounts EXIT
 image_exists() { "${B[@]}" inspect --type image "$1" >/dev/null 2>&1; }
 image_id() { "${B[@]}" inspect --type image --format '{{.FromImageID}}' "$1"; }
 sha_of() { cat "$@" | sha256sum | cut -c1-16; }
@@ -191,6 +202,32 @@ build_pause() {
   import_image "$PAUSE_REF" "$key"
 }
 
+# ---------------------------------------------------------------- busybox
+build_busybox() {
+  local key bb c
+  bb=$(command -v busybox || true)
+  if [[ -z "$bb" ]] || ! file -b "$bb" 2>/dev/null | grep -q static; then
+    [[ -x /bin/busybox ]] && file -b /bin/busybox 2>/dev/null | grep -q static && bb=/bin/busybox
+  fi
+  if [[ -z "$bb" ]]; then
+    log "installing busybox-static (apt-get)"
+    apt-get install -y -q busybox-static >&2 || die "could not install busybox-static"
+    bb=/bin/busybox
+  fi
+  key=$(sha256sum "$bb" | cut -c1-16)
+  if [[ "$(cat "$CACHE/keys/busybox" 2>/dev/null)" != "$key" ]] || ! image_exists "$BUSYBOX_REF"; then
+    c=$("${B[@]}" from scratch)
+    "${B[@]}" copy "$c" "$bb" /bin/busybox >/dev/null
+    "${B[@]}" run --network none "$c" -- /bin/busybox --install -s /bin >&2
+    "${B[@]}" config --cmd '["sh"]' --env PATH=/bin "$c"
+    "${B[@]}" commit -q "$c" "$BUSYBOX_REF" >/dev/null
+    "${B[@]}" rm "$c" >/dev/null
+    echo "$key" > "$CACHE/keys/busybox"
+    log "built ${BUSYBOX_REF}"
+  fi
+  import_image "$BUSYBOX_REF" "$key"
+}
+
 # ---------------------------------------------------------------- schemagate (the Dockerfile)
 find_jar() {
   if [[ -n "$JAR" ]]; then
@@ -255,6 +292,7 @@ build_prosaas() {
 
 T0=$(date +%s)
 wants pause && build_pause
+wants busybox && build_busybox
 wants schemagate && build_schemagate
 wants prosaas && build_prosaas
 log "done in $(elapsed "$T0")"

@@ -79,7 +79,7 @@ component_pattern() {
 # start NAME CMD...: in its own session, logging to $LOGS/NAME.log.
 start() {
   local name="$1"; shift
-  setsid "$@" >"$LOGS/$name.log" 2>&1 < /dev/null &
+  setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null 9>&- &   # 9: the lock of this script
   echo $! > "$(pidfile "$name")"
 }
 
@@ -87,7 +87,8 @@ stop() {
   local name="$1" pid i
   pid=$(cat "$(pidfile "$name")" 2>/dev/null) || return 0
   if running "$name"; then
-    kill -TERM "$pid" 2>/dev/null || true
+    # PostgreSQL: SIGINT is the fast shutdown (SIGTERM would wait for its clients)
+    if [[ "$name" == postgres ]]; then kill -INT "$pid" 2>/dev/null || true; else kill -TERM "$pid" 2>/dev/null || true; fi
     for i in $(seq 1 100); do running "$name" || break; sleep 0.1; done
     if running "$name"; then log "$name (pid $pid) did not stop in 10 s: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
   fi
@@ -310,7 +311,8 @@ start_postgres() {
     rm -f "$RUN/postgres/pwfile"
     echo "host all all ${POD_CIDR} scram-sha-256" >> "$DIR/postgres/pg_hba.conf"
   fi
-  start postgres runuser -u postgres -- "$bindir/postgres" -D "$DIR/postgres" -p "$PG_PORT" \
+  # setpriv execs (runuser would fork): the recorded pid is the postmaster itself.
+  start postgres setpriv --reuid=postgres --regid=postgres --init-groups -- "$bindir/postgres" -D "$DIR/postgres" -p "$PG_PORT" \
     -c "listen_addresses=127.0.0.1,${HOST_IP}" -c "unix_socket_directories=$RUN/postgres" \
     -c max_connections=100 -c fsync=off
   wait_for "PostgreSQL" 30 bash -c "exec 3<>/dev/tcp/${HOST_IP}/${PG_PORT}" || fail_with_log postgres "PostgreSQL did not listen on ${HOST_IP}:${PG_PORT}"
@@ -591,6 +593,12 @@ down() {
   stop etcd
   stop redis
   stop postgres
+  # A postmaster that outlived its pid file (e.g. a crash of this script): its own pid file.
+  c=$(head -n1 "$DIR/postgres/postmaster.pid" 2>/dev/null || true)
+  if [[ -n "$c" ]] && tr '\0' ' ' < "/proc/$c/cmdline" 2>/dev/null | grep -q -- "-D $DIR/postgres "; then
+    kill -INT "$c" 2>/dev/null || true
+    for _ in $(seq 1 50); do [[ -d /proc/$c ]] || break; sleep 0.2; done
+  fi
   # 3. Host state.
   umount_under "$RUN" "$DIR"
   remove_iptables_chains
