@@ -683,6 +683,7 @@ up() {
 cmd="${1:-}"; shift || true
 case "$cmd" in
   up)
+    preflight   # before the lock: a user who is not root gets the explanation, not EACCES
     exec 9>"/run/schemagate-cluster.lock"; flock 9
     up ;;
   down)
