@@ -1,6 +1,15 @@
 # The operator image: java -jar schemagate.jar [operator|migrate|check-schema].
 # Build: docker build -t schemagate:dev .
-FROM maven:3.9-eclipse-temurin-17 AS build
+#
+# The base images are build arguments; the defaults are the public images. scripts/images.sh
+# builds this same file with buildah and no registry: JRE_IMAGE a Debian bookworm made with
+# debootstrap plus openjdk-17-jre-headless, and JAR_SOURCE an image that holds the jar built on
+# the host at /src/operator/target/schemagate-all.jar (the Maven stage is then skipped).
+ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+ARG JAR_SOURCE=build
+
+FROM ${MAVEN_IMAGE} AS build
 WORKDIR /src
 COPY pom.xml .
 COPY operator/pom.xml operator/pom.xml
@@ -11,9 +20,12 @@ COPY operator operator
 COPY crds crds
 RUN mvn -B -q -pl operator -am package -DskipTests
 
-FROM eclipse-temurin:17-jre
+# Where the jar comes from: the stage above (default), or an image given as JAR_SOURCE.
+FROM ${JAR_SOURCE} AS jar
+
+FROM ${JRE_IMAGE}
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin schemagate
-COPY --from=build /src/operator/target/schemagate-all.jar /opt/schemagate/schemagate.jar
+COPY --from=jar /src/operator/target/schemagate-all.jar /opt/schemagate/schemagate.jar
 # The schema gate's CDS archive: a training run at build time plus the classes of a passing check
 # (gate-classes.lst; no database here); the init container
 # starts with -XX:SharedArchiveFile=/opt/schemagate/gate.jsa (SchemaGateContainer).

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds a real Kubernetes control plane (kube-apiserver, kube-controller-manager),
+# the node and client binaries (kubelet, kube-scheduler, kube-proxy, kubectl),
 # etcd and helm from Go modules at pinned versions, and caches them in a
 # versioned directory. See scripts/kube-binaries.md.
 #
@@ -15,21 +16,26 @@ HELM_VERSION="${SCHEMAGATE_HELM_VERSION:-v3.22.0}"
 
 BASE_DIR="${SCHEMAGATE_KUBE_BIN_DIR:-$HOME/.cache/schemagate/kube-bin}"
 MARKER=".complete"
-BINARIES=(kube-apiserver kube-controller-manager etcd helm)
+K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+BINARIES=("${K8S_BINARIES[@]}" etcd helm)
 
 usage() {
   cat <<EOF
 Usage: scripts/kube-binaries.sh [--help] [--print-dir]
 
 Builds, with the local Go toolchain and the Go module proxy, and caches:
-  kube-apiserver, kube-controller-manager  k8s.io/kubernetes ${K8S_VERSION}
+  kube-apiserver, kube-controller-manager,
+  kube-scheduler, kubelet, kube-proxy,
+  kubectl                                  k8s.io/kubernetes ${K8S_VERSION}
   etcd                                     go.etcd.io/etcd/server/v3 ${ETCD_VERSION}
   helm                                     helm.sh/helm ${HELM_VERSION}
 
 The binaries go to
   \${SCHEMAGATE_KUBE_BIN_DIR:-\$HOME/.cache/schemagate/kube-bin}/k8s-<v>_etcd-<v>_helm-<v>/
-together with a marker file '${MARKER}' that is written only after all four
-were built and checked. If the marker exists, nothing is done.
+together with a marker file '${MARKER}' that is written only after all of them
+were built and checked. If the marker exists and lists every binary, nothing is
+done. A cache directory made by an older version of this script (without the
+node binaries) is completed: only the missing binaries are built and added.
 The directory path is printed as the last line of stdout; progress goes to stderr.
 
 Options:
@@ -83,10 +89,16 @@ HELM_MAJOR="${HELM_VERSION#v}"; HELM_MAJOR="${HELM_MAJOR%%.*}"
 CACHE_NAME="k8s-${K8S_VERSION#v}_etcd-${ETCD_VERSION#v}_helm-${HELM_VERSION#v}"
 CACHE_DIR="${BASE_DIR}/${CACHE_NAME}"
 
+# has_binary NAME: the cache directory's marker lists NAME (a sha256sum line) and
+# the file is executable.
+has_binary() {
+  [[ -x "${CACHE_DIR}/$1" ]] && grep -q "^[0-9a-f]\{64\}  $1\$" "${CACHE_DIR}/${MARKER}" 2>/dev/null
+}
+
 is_complete() {
   [[ -f "${CACHE_DIR}/${MARKER}" ]] || return 1
   local b
-  for b in "${BINARIES[@]}"; do [[ -x "${CACHE_DIR}/${b}" ]] || return 1; done
+  for b in "${BINARIES[@]}"; do has_binary "$b" || return 1; done
 }
 
 if [[ $PRINT_DIR_ONLY -eq 1 ]]; then
@@ -146,6 +158,23 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# A cache directory with a marker but without some binaries was made by an older
+# version of this script (kube-apiserver, kube-controller-manager, etcd, helm
+# only): keep what it has and build only the rest.
+MISSING=()
+for b in "${BINARIES[@]}"; do
+  if [[ -f "${CACHE_DIR}/${MARKER}" ]] && has_binary "$b"; then continue; fi
+  MISSING+=("$b")
+done
+COMPLETING=0
+if [[ -f "${CACHE_DIR}/${MARKER}" && ${#MISSING[@]} -lt ${#BINARIES[@]} ]]; then
+  COMPLETING=1
+  log "completing ${CACHE_DIR}: building only ${MISSING[*]}"
+else
+  MISSING=("${BINARIES[@]}")
+fi
+missing() { local b; for b in "${MISSING[@]}"; do [[ "$b" == "$1" ]] && return 0; done; return 1; }
 
 WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kube-binaries.XXXXXX")
 # Staging dir on the same filesystem as the cache, so the final rename is atomic.
@@ -232,9 +261,11 @@ build_kubernetes() {
     echo ")"
   } > "$mod/go.mod"
 
-  (cd "$mod" && run_step "k8s: resolve dependencies" "$GO" get \
-      "k8s.io/kubernetes/cmd/kube-apiserver@${K8S_VERSION}" \
-      "k8s.io/kubernetes/cmd/kube-controller-manager@${K8S_VERSION}")
+  local bin pkgs=()
+  for bin in "${K8S_BINARIES[@]}"; do
+    missing "$bin" && pkgs+=("k8s.io/kubernetes/cmd/${bin}@${K8S_VERSION}")
+  done
+  (cd "$mod" && run_step "k8s: resolve dependencies" "$GO" get "${pkgs[@]}")
   log "[k8s] dependencies resolved in $(elapsed "$t0")"
 
   # Same flags as upstream hack/lib/golang.sh for release (non-debug) server binaries.
@@ -243,8 +274,8 @@ build_kubernetes() {
     ldflags+=" -X ${pkg}.gitVersion=${K8S_VERSION} -X ${pkg}.gitMajor=${major} -X ${pkg}.gitMinor=${minor}"
     ldflags+=" -X ${pkg}.gitCommit= -X ${pkg}.gitTreeState= -X ${pkg}.buildDate=${build_date}"
   done
-  local bin
-  for bin in kube-apiserver kube-controller-manager; do
+  for bin in "${K8S_BINARIES[@]}"; do
+    missing "$bin" || continue
     t0=$(date +%s)
     log "[k8s] building ${bin} ${K8S_VERSION}"
     (cd "$mod" && run_step "k8s: build ${bin}" "$GO" build -mod=mod "${P_FLAG[@]}" -trimpath \
@@ -318,28 +349,50 @@ ETCD_GOMOD=$(mod_go_mod go.etcd.io/etcd/server/v3 "$ETCD_VERSION")
 HELM_GOMOD=$(mod_go_mod "$HELM_MODULE" "$HELM_VERSION")
 log "resolved in $(elapsed "$T_START")"
 
-build_etcd
-build_helm
-build_kubernetes
+missing etcd && build_etcd
+missing helm && build_helm
+need_k8s=0
+for b in "${K8S_BINARIES[@]}"; do missing "$b" && need_k8s=1; done
+[[ $need_k8s -eq 1 ]] && build_kubernetes
 
 # ---------------------------------------------------------------- check + publish
 log "checking the binaries"
-v_api=$("$STAGE_DIR/kube-apiserver" --version 2>&1) || die "'kube-apiserver --version' failed: ${v_api}"
-v_kcm=$("$STAGE_DIR/kube-controller-manager" --version 2>&1) || die "'kube-controller-manager --version' failed: ${v_kcm}"
-v_etcd=$("$STAGE_DIR/etcd" --version 2>&1) || die "'etcd --version' failed: ${v_etcd}"
-v_helm=$("$STAGE_DIR/helm" version --short 2>&1) || die "'helm version --short' failed: ${v_helm}"
-[[ "$v_api" == "Kubernetes ${K8S_VERSION}" ]] || die "kube-apiserver reports '${v_api}', expected 'Kubernetes ${K8S_VERSION}'"
-[[ "$v_kcm" == "Kubernetes ${K8S_VERSION}" ]] || die "kube-controller-manager reports '${v_kcm}', expected 'Kubernetes ${K8S_VERSION}'"
+# bin NAME: the new build in the staging dir, else the one already in the cache.
+bin() { if [[ -x "$STAGE_DIR/$1" ]]; then printf '%s\n' "$STAGE_DIR/$1"; else printf '%s\n' "$CACHE_DIR/$1"; fi; }
+for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
+  v=$("$(bin "$b")" --version 2>&1) || die "'$b --version' failed: ${v}"
+  [[ "$v" == "Kubernetes ${K8S_VERSION}" ]] || die "$b reports '${v}', expected 'Kubernetes ${K8S_VERSION}'"
+done
+v_kubectl=$("$(bin kubectl)" version --client 2>&1) || die "'kubectl version --client' failed: ${v_kubectl}"
+grep -qx "Client Version: ${K8S_VERSION}" <<<"$v_kubectl" || die "kubectl reports '${v_kubectl}', expected 'Client Version: ${K8S_VERSION}'"
+v_etcd=$("$(bin etcd)" --version 2>&1) || die "'etcd --version' failed: ${v_etcd}"
+v_helm=$("$(bin helm)" version --short 2>&1) || die "'helm version --short' failed: ${v_helm}"
 grep -q "etcd Version: ${ETCD_VERSION#v}" <<<"$v_etcd" || die "etcd reports '${v_etcd}', expected ${ETCD_VERSION#v}"
 [[ "$v_helm" == "${HELM_VERSION}"* ]] || die "helm reports '${v_helm}', expected ${HELM_VERSION}"
 
-{
-  echo "k8s.io/kubernetes ${K8S_VERSION}"
-  echo "go.etcd.io/etcd/server/v3 ${ETCD_VERSION}"
-  echo "${HELM_MODULE} ${HELM_VERSION}"
-  echo "$("$GO" version)"
-  (cd "$STAGE_DIR" && sha256sum "${BINARIES[@]}")
-} > "$STAGE_DIR/$MARKER.tmp"
+write_marker() {  # write_marker FILE
+  {
+    echo "k8s.io/kubernetes ${K8S_VERSION}"
+    echo "go.etcd.io/etcd/server/v3 ${ETCD_VERSION}"
+    echo "${HELM_MODULE} ${HELM_VERSION}"
+    echo "$("$GO" version)"
+    for b in "${BINARIES[@]}"; do (cd "$(dirname "$(bin "$b")")" && sha256sum "$b"); done
+  } > "$1"
+}
+
+if [[ $COMPLETING -eq 1 ]]; then
+  # Add the new binaries next to the ones kept (each rename is atomic; a reader
+  # of the old ones is not disturbed), then replace the marker.
+  write_marker "$STAGE_DIR/$MARKER.tmp"
+  for b in "${MISSING[@]}"; do mv -f "$STAGE_DIR/$b" "$CACHE_DIR/$b"; done
+  mv -f "$STAGE_DIR/$MARKER.tmp" "$CACHE_DIR/$MARKER"
+  is_complete || die "could not complete ${CACHE_DIR}"
+  log "done in $(elapsed "$T_START"): ${CACHE_DIR} (added ${MISSING[*]})"
+  printf '%s\n' "$CACHE_DIR"
+  exit 0
+fi
+
+write_marker "$STAGE_DIR/$MARKER.tmp"
 chmod 0755 "$STAGE_DIR"
 mv "$STAGE_DIR/$MARKER.tmp" "$STAGE_DIR/$MARKER"
 
