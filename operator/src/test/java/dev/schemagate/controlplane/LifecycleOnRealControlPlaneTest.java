@@ -155,15 +155,19 @@ class LifecycleOnRealControlPlaneTest {
   }
 
   /**
-   * The operator runs as the chart's ServiceAccount with the chart's RBAC, rendered by helm and
-   * enforced by the real API server: a request the chart does not allow fails the scenario.
+   * The operator runs as the chart's ServiceAccount with the chart's RBAC and admission guard,
+   * rendered by helm and enforced by the real API server: a request the chart does not allow fails
+   * the scenario.
    */
   @BeforeAll
   static void installTheChartsRbac() {
     Chart.Rendered chart = Chart.render(java.util.Map.of());
     plane.createNamespace(Chart.NAMESPACE);
     for (HasMetadata object : chart.objects()) {
-      if (object instanceof ClusterRole || object instanceof ClusterRoleBinding) {
+      // The admission guard too: everything the operator creates in these scenarios passes it.
+      if (object instanceof ClusterRole
+          || object instanceof ClusterRoleBinding
+          || object.getKind().startsWith("ValidatingAdmissionPolicy")) {
         client.resource(object).createOr(existing -> existing.update());
       }
     }
