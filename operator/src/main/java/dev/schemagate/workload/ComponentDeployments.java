@@ -3,6 +3,7 @@ package dev.schemagate.workload;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.secrets.ServiceRole;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -26,7 +27,6 @@ import java.util.Map;
 public final class ComponentDeployments {
 
   public static final String CONTAINER = "app";
-  public static final String SERVICE_ROLE = "SERVICE_ROLE";
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private ComponentDeployments() {}
@@ -114,18 +114,16 @@ public final class ComponentDeployments {
         .build();
   }
 
-  /** Shared env, then the component's, then SERVICE_ROLE unless either sets it. */
+  /** SERVICE_ROLE unless either env sets it, then the shared env, then the component's. */
   static List<EnvVar> env(AppDeploymentSpec spec, ComponentSpec component) {
     List<EnvVar> env = new ArrayList<>();
+    // First, so that later entries may use $(SERVICE_ROLE): the rule is ServiceRole's.
+    ServiceRole.injected(spec, component).ifPresent(env::add);
     if (spec.getEnv() != null) {
       env.addAll(spec.getEnv());
     }
     if (component.getEnv() != null) {
       env.addAll(component.getEnv());
-    }
-    if (env.stream().noneMatch(e -> SERVICE_ROLE.equals(e.getName()))) {
-      String role = component.getRole() != null ? component.getRole() : component.getName();
-      env.add(new EnvVar(SERVICE_ROLE, role, null));
     }
     return env;
   }

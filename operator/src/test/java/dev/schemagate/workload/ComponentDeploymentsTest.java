@@ -174,4 +174,18 @@ class ComponentDeploymentsTest {
         .as("a migration Job never gets one")
         .isFalse();
   }
+
+  @Test
+  void theInjectedServiceRoleComesFirstSoThatLaterEntriesCanUseIt() {
+    AppDeployment appd = shop();
+    var worker = appd.getSpec().getComponents().get(1);
+    worker.setRole(" ");
+    worker.setEnv(java.util.List.of(new EnvVar("QUEUE", "jobs-$(SERVICE_ROLE)", null)));
+    java.util.List<EnvVar> env =
+        worker(appd).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    assertThat(env.get(0)).isEqualTo(new EnvVar("SERVICE_ROLE", worker.getName(), null));
+    assertThat(env.stream().map(EnvVar::getName).toList())
+        .as("Kubernetes expands $(SERVICE_ROLE) only from entries before it")
+        .containsSubsequence("SERVICE_ROLE", "QUEUE");
+  }
 }
