@@ -14,6 +14,7 @@ import dev.schemagate.lifecycle.Action.CreateJob;
 import dev.schemagate.lifecycle.Action.DeleteJob;
 import dev.schemagate.lifecycle.Action.EnsureDeployment;
 import dev.schemagate.lifecycle.Checks.CheckResult;
+import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +57,9 @@ import java.util.Objects;
  */
 public final class LifecyclePlanner {
 
-  public static final String RETRY_ANNOTATION = "schemagate.dev/retry";
+  /** The annotation a user sets to a new value to retry a failed revision. */
+  public static final String RETRY_ANNOTATION = Labels.RETRY;
+
   static final int HISTORY_LENGTH = 10;
   static final Duration MIN_BACKOFF = Duration.ofSeconds(5);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
