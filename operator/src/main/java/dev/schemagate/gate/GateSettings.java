@@ -46,24 +46,6 @@ public record GateSettings(
   public static final String ROLE_ENV = "SERVICE_ROLE";
   public static final String DIAGNOSTICS_ENV = "SCHEMAGATE_DIAGNOSTICS_ENV";
 
-  /**
-   * Variables that change how a JVM starts, or which {@code java} starts: the application's values
-   * are meant for the application, and an agent in {@code JAVA_TOOL_OPTIONS} or a library in {@code
-   * LD_PRELOAD} would start in the gate's JVM too (or crash it, holding every pod of the app in
-   * Init). The operator never gives them to the gate ({@link #changesJvmStart}), even when {@code
-   * spec.diagnostics.env} names them; the boot banner then says why they are missing.
-   */
-  public static final List<String> JVM_START_VARIABLES =
-      List.of(
-          "JAVA_TOOL_OPTIONS",
-          "_JAVA_OPTIONS",
-          "JDK_JAVA_OPTIONS",
-          "JAVA_OPTS",
-          "CLASSPATH",
-          "PATH",
-          "LD_PRELOAD",
-          "LD_LIBRARY_PATH");
-
   public static final String DEFAULT_TIMEOUT = "10";
   public static final String DEFAULT_ATTEMPTS = "5";
   public static final String DEFAULT_RETRY_DELAY = "2";
@@ -83,14 +65,6 @@ public record GateSettings(
       String retryDelay,
       String role,
       String diagnosticsEnv) {}
-
-  /**
-   * True for the variables of {@link #JVM_START_VARIABLES} and every other {@code LD_*} variable of
-   * the dynamic loader.
-   */
-  public static boolean changesJvmStart(String name) {
-    return name != null && (JVM_START_VARIABLES.contains(name) || name.startsWith("LD_"));
-  }
 
   /**
    * Options first, then the environment, then the defaults.

@@ -3,7 +3,6 @@ package dev.schemagate.lifecycle;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentStatus;
 import dev.schemagate.metrics.LifecycleMetrics;
-import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.secrets.Masker;
 import dev.schemagate.secrets.Resolution;
 import dev.schemagate.secrets.SecretResolver;
@@ -67,20 +66,20 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
   private final LifecyclePlanner planner;
   private final Observer observer;
   private final DependencyChecks checks;
-  private final OperatorSettings settings;
+  private final ReconcilerSettings settings;
   private final LifecycleMetrics metrics;
 
-  public AppDeploymentReconciler(OperatorSettings settings, DependencyChecks checks) {
+  public AppDeploymentReconciler(ReconcilerSettings settings, DependencyChecks checks) {
     this(settings, checks, LifecycleMetrics.unexported());
   }
 
   public AppDeploymentReconciler(
-      OperatorSettings settings, DependencyChecks checks, LifecycleMetrics metrics) {
+      ReconcilerSettings settings, DependencyChecks checks, LifecycleMetrics metrics) {
     this(settings, checks, metrics, Clock.systemUTC());
   }
 
   AppDeploymentReconciler(
-      OperatorSettings settings, DependencyChecks checks, LifecycleMetrics metrics, Clock clock) {
+      ReconcilerSettings settings, DependencyChecks checks, LifecycleMetrics metrics, Clock clock) {
     this.settings = settings;
     this.metrics = metrics;
     this.clock = clock;

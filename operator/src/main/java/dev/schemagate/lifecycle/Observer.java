@@ -5,7 +5,6 @@ import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.MigrationStatus;
-import dev.schemagate.migration.JobStates;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.secrets.Resolution;
 import dev.schemagate.secrets.SecretResolver;

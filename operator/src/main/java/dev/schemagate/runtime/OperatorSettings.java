@@ -1,5 +1,6 @@
 package dev.schemagate.runtime;
 
+import dev.schemagate.lifecycle.ReconcilerSettings;
 import dev.schemagate.workload.PodPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -77,6 +78,11 @@ public record OperatorSettings(
   public OperatorSettings withPodPolicy(PodPolicy policy) {
     return new OperatorSettings(
         namespaces, reconcileThreads, operatorImage, stuckPodGrace, jobsToKeep, policy);
+  }
+
+  /** What the reconciler needs of these settings. */
+  public ReconcilerSettings reconciler() {
+    return new ReconcilerSettings(operatorImage, stuckPodGrace, jobsToKeep, podPolicy);
   }
 
   public boolean watchesAllNamespaces() {

@@ -82,7 +82,7 @@ public final class SchemagateOperator {
               }
             });
     operator.register(
-        new AppDeploymentReconciler(settings, checks, metrics),
+        new AppDeploymentReconciler(settings.reconciler(), checks, metrics),
         config -> {
           if (!settings.watchesAllNamespaces()) {
             config.settingNamespaces(new HashSet<>(settings.namespaces()));

@@ -3,7 +3,6 @@ package dev.schemagate.secrets;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
-import dev.schemagate.gate.GateSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,7 +124,7 @@ public final class ConfigBanner {
   private String display(String name) {
     EnvValue value = env.get(name).orElse(null);
     if (value == null) {
-      return boot && GateSettings.changesJvmStart(name) ? WITHHELD : NOT_SET;
+      return boot && JvmStartVariables.changesJvmStart(name) ? WITHHELD : NOT_SET;
     }
     if (value.isRuntime()) {
       return "(set in the pod from " + value.runtimeSource() + ")";

@@ -3,10 +3,10 @@ package dev.schemagate.workload;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
-import dev.schemagate.gate.GateSettings;
 import dev.schemagate.schema.RequirementsEncoding;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.secrets.ConfigBanner;
+import dev.schemagate.secrets.JvmStartVariables;
 import dev.schemagate.secrets.ResolvedEnv;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -158,8 +158,9 @@ public final class SchemaGateContainer {
    * expand (and are masked) as in the app container. Nothing else of the app's environment:
    *
    * <ul>
-   *   <li>never a variable that changes how a JVM starts ({@link GateSettings#changesJvmStart}),
-   *       even when {@code spec.diagnostics.env} names it; the banner says it was withheld;
+   *   <li>never a variable that changes how a JVM starts ({@link
+   *       JvmStartVariables#changesJvmStart}), even when {@code spec.diagnostics.env} names it; the
+   *       banner says it was withheld;
    *   <li>never a {@code SCHEMAGATE_*} variable: those are the gate's own settings;
    *   <li>no {@code envFrom}: a variable the banner shows that may come from an {@code envFrom}
    *       source becomes an optional reference to its key, one per source in the app's order, so
@@ -245,7 +246,7 @@ public final class SchemaGateContainer {
   static boolean passed(String name) {
     return name != null
         && ENV_NAME.matcher(name).matches()
-        && !GateSettings.changesJvmStart(name)
+        && !JvmStartVariables.changesJvmStart(name)
         && !name.startsWith(OWN_PREFIX);
   }
 

@@ -111,7 +111,7 @@ final class Rig implements AutoCloseable {
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false));
     operator.register(
-        new AppDeploymentReconciler(world.settings(), new LiveDependencyChecks()),
+        new AppDeploymentReconciler(world.settings().reconciler(), new LiveDependencyChecks()),
         config -> {
           config.settingNamespaces(new HashSet<>(world.settings().namespaces()));
           config.withRetry(retry);

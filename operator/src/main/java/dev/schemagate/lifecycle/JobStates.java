@@ -1,6 +1,5 @@
-package dev.schemagate.migration;
+package dev.schemagate.lifecycle;
 
-import dev.schemagate.lifecycle.JobView;
 import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
