@@ -37,6 +37,7 @@ public class MigrationStatus {
   @JsonPropertyDescription("Human-readable explanation, masked.")
   private String message;
 
-  @JsonPropertyDescription("Last lines of the failed migration pod's log, masked.")
+  @JsonPropertyDescription(
+      "Last lines of the failed migration pod's log (at most 50 lines and 8 KiB), masked.")
   private String logTail;
 }

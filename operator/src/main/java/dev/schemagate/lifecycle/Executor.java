@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 /** Carries out a plan's actions: the only place the lifecycle writes Jobs and Deployments. */
 final class Executor {
 
-  static final int LOG_TAIL_LINES = 50;
   private static final Logger log = LoggerFactory.getLogger(Executor.class);
 
   private final KubernetesClient client;
@@ -51,7 +50,9 @@ final class Executor {
       } else if (action instanceof Action.RemoveComponent remove) {
         removeComponent(owner, remove);
       } else if (action instanceof CaptureLogTail capture) {
-        plan.status().getMigration().setLogTail(masker.maskText(logTail(owner, capture, masker)));
+        plan.status()
+            .getMigration()
+            .setLogTail(LogTail.of(logTail(owner, capture, masker), masker));
       }
     }
   }
@@ -229,7 +230,7 @@ final class Executor {
   private String logTail(AppDeployment owner, CaptureLogTail capture, Masker masker) {
     // Rare (once per failed revision): a client of its own, without retries, closed right after.
     try (LogReader logs = new LogReader(client)) {
-      return logs.tail(owner.getMetadata().getNamespace(), capture.pod(), LOG_TAIL_LINES);
+      return logs.tail(owner.getMetadata().getNamespace(), capture.pod(), LogTail.MAX_LINES);
     } catch (KubernetesClientException e) {
       return "(log of pod " + capture.pod() + " not available: " + masker.maskThrowable(e) + ")";
     }

@@ -76,6 +76,17 @@ final class KnownSecrets {
     return text;
   }
 
+  /** Marks every occurrence of a known secret that lies in {@code text[from, to)}. */
+  void redact(String text, int from, int to, Redactions r) {
+    for (String needle : needles) {
+      for (int i = text.indexOf(needle, from);
+          i >= 0 && i + needle.length() <= to;
+          i = text.indexOf(needle, i + needle.length())) {
+        r.add(new Span(i, i + needle.length()));
+      }
+    }
+  }
+
   private static List<String> secretParts(String value) {
     Optional<Redactions> connection = ConnectionStringMasking.redactions(value, true);
     if (connection.isPresent()) {

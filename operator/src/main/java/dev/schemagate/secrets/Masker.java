@@ -29,6 +29,12 @@ public final class Masker {
 
   private static final Masker STANDARD = new Masker(KnownSecrets.NONE);
 
+  /**
+   * How many characters before a cut {@link #maskTextFrom} reads to find the name or start of a
+   * secret whose value lies after it.
+   */
+  public static final int CUT_CONTEXT = 1024;
+
   /** Exception chains longer than this are cut; a cycle ends the chain earlier. */
   private static final int MAX_CAUSES = 10;
 
@@ -116,6 +122,27 @@ public final class Masker {
       return text;
     }
     return known.apply(TextMasking.mask(text));
+  }
+
+  /**
+   * The end of {@code text} from {@code from} on, masked, for text that is cut there (the last
+   * bytes of a log). It hides everything {@link #maskText} would hide in the part kept on its own,
+   * and also a secret that starts or is named up to {@value #CUT_CONTEXT} characters before the
+   * cut: of {@code "password: hunter2"} cut before {@code "hunter2"}, only {@value #MASK} is kept.
+   */
+  public String maskTextFrom(String text, int from) {
+    if (text == null || from <= 0) {
+      return maskText(text);
+    }
+    if (from >= text.length()) {
+      return "";
+    }
+    int context = Math.max(0, from - CUT_CONTEXT);
+    Redactions r = new Redactions();
+    TextMasking.redact(text, context, text.length(), r);
+    TextMasking.redact(text, from, text.length(), r);
+    known.redact(text, context, text.length(), r);
+    return known.apply(r.applyFrom(text, from));
   }
 
   /**

@@ -29,19 +29,26 @@ final class Redactions {
   }
 
   String applyTo(String text) {
-    if (spans.isEmpty()) {
-      return text;
-    }
+    return spans.isEmpty() ? text : applyFrom(text, 0);
+  }
+
+  /**
+   * {@code text} from {@code from} on, masked. A range that starts before {@code from} and ends
+   * after it shows as {@link Masker#MASK} at the start: the part of a secret that is kept.
+   */
+  String applyFrom(String text, int from) {
     List<Span> sorted = new ArrayList<>(spans);
     sorted.sort(Comparator.comparingInt(Span::start));
-    StringBuilder out = new StringBuilder(text.length());
-    int pos = 0;
+    StringBuilder out = new StringBuilder(text.length() - from);
+    int pos = from;
     for (Span s : sorted) {
       if (s.end() <= pos) {
-        continue; // inside a range already replaced
+        continue; // before the start, or inside a range already replaced
       }
       if (s.start() >= pos) {
         out.append(text, pos, s.start()).append(Masker.MASK);
+      } else if (pos == from) {
+        out.append(Masker.MASK); // straddles the start: nothing replaced yet
       }
       pos = s.end();
     }

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * such as PASSWORD or TOKEN count anywhere, also inside a word ({@code sslpassword}); short words
  * such as KEY or AUTH only as a whole word, so {@code KEYBOARD_LAYOUT} stays visible. A name whose
  * last word says it holds a reference rather than the secret ({@code PASSWORD_FILE}, {@code
- * urlSecretRef}, {@code TOKEN_URL}) is not secret; its value still passes the URL and text maskers.
+ * urlSecretRef}, {@code TOKEN_URL}), a moment ({@code password_reset_at}) or where the secret is
+ * read from ({@code --password-stdin}) is not secret; its value still passes the URL and text
+ * maskers.
  */
 public final class SecretNames {
 
@@ -65,7 +67,9 @@ public final class SecretNames {
           "LENGTH",
           "ENABLED",
           "EXPIRY",
-          "TYPE");
+          "TYPE",
+          "AT",
+          "STDIN");
 
   private static final Pattern CAMEL = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])");
   private static final Pattern CAMEL_AFTER_ACRONYM = Pattern.compile("(?<=[A-Z])(?=[A-Z][a-z])");
