@@ -23,6 +23,12 @@ public sealed interface Action {
    */
   record RemoveComponent(String component, String deployment) implements Action {}
 
+  /**
+   * Log, per component, the configuration it gets - resolved from Secrets and masked - when a
+   * revision starts rolling out: the same block the schema gate prints at pod boot.
+   */
+  record LogRolloutDiagnostics() implements Action {}
+
   /** Read the tail of a failed migration pod's log into status (masked). */
   record CaptureLogTail(String jobName, String pod) implements Action {}
 }

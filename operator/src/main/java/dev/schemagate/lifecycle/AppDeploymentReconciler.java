@@ -58,7 +58,6 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
 
   public static final String NAME = "appdeployment";
   private static final Logger log = LoggerFactory.getLogger(AppDeploymentReconciler.class);
-  private static final String ROLLING_OUT = "RollingOut";
   private static final java.time.Duration STALE_RETRY = java.time.Duration.ofMillis(200);
   private static final java.time.Duration CHECK_POLL = java.time.Duration.ofSeconds(1);
 
@@ -67,20 +66,33 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
   private final Observer observer;
   private final DependencyChecks checks;
   private final ReconcilerSettings settings;
+  private final java.util.function.BooleanSupplier leading;
   private final LifecycleMetrics metrics;
 
   public AppDeploymentReconciler(ReconcilerSettings settings, DependencyChecks checks) {
-    this(settings, checks, LifecycleMetrics.unexported());
+    this(settings, checks, LifecycleMetrics.unexported(), () -> true);
   }
 
+  /**
+   * @param leading whether this replica holds the leader Lease (always true without an election):
+   *     no write is made without it
+   */
   public AppDeploymentReconciler(
-      ReconcilerSettings settings, DependencyChecks checks, LifecycleMetrics metrics) {
-    this(settings, checks, metrics, Clock.systemUTC());
+      ReconcilerSettings settings,
+      DependencyChecks checks,
+      LifecycleMetrics metrics,
+      java.util.function.BooleanSupplier leading) {
+    this(settings, checks, metrics, leading, Clock.systemUTC());
   }
 
   AppDeploymentReconciler(
-      ReconcilerSettings settings, DependencyChecks checks, LifecycleMetrics metrics, Clock clock) {
+      ReconcilerSettings settings,
+      DependencyChecks checks,
+      LifecycleMetrics metrics,
+      java.util.function.BooleanSupplier leading,
+      Clock clock) {
     this.settings = settings;
+    this.leading = leading;
     this.metrics = metrics;
     this.clock = clock;
     this.checks = new OffThreadChecks(checks);
@@ -137,7 +149,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
         plan = planner.plan(observed, results);
       }
     }
-    new Executor(context.getClient(), settings.operatorImage())
+    new Executor(context.getClient(), settings.operatorImage(), leading)
         .execute(resource, plan, masker, cachedDeployments(context));
     StatusMasking.mask(plan.status(), masker);
     UpdateControl<AppDeployment> control = UpdateControl.noUpdate();
@@ -150,9 +162,6 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     for (Plan.Note note : plan.events()) {
       events.record(resource, note, masker, now);
       metrics.eventRecorded(resource, note.reason(), plan.status(), clock.instant());
-      if (ROLLING_OUT.equals(note.reason())) {
-        RolloutDiagnostics.log(context.getClient(), resource, plan.status().getRevision());
-      }
     }
     if (checking) {
       // The check goes on off this thread: look for its result soon.

@@ -28,10 +28,17 @@ final class Executor {
 
   private final KubernetesClient client;
   private final String operatorImage;
+  private final java.util.function.BooleanSupplier leading;
 
-  Executor(KubernetesClient client, String operatorImage) {
+  /**
+   * @param leading whether this replica still holds the leader Lease: checked before every write,
+   *     so that a replica which lost it (and is stopping) does not act after another took over
+   */
+  Executor(
+      KubernetesClient client, String operatorImage, java.util.function.BooleanSupplier leading) {
     this.client = client;
     this.operatorImage = operatorImage;
+    this.leading = leading;
   }
 
   /**
@@ -41,6 +48,10 @@ final class Executor {
   void execute(AppDeployment owner, Plan plan, Masker masker, Map<String, Deployment> cached) {
     String revision = plan.status().getRevision();
     for (Action action : plan.actions()) {
+      if (!leading.getAsBoolean()) {
+        throw new IllegalStateException(
+            "not the leader any more: " + action.getClass().getSimpleName() + " not carried out");
+      }
       if (action instanceof CreateJob create) {
         createJob(owner, create, revision);
       } else if (action instanceof DeleteJob delete) {
@@ -49,6 +60,8 @@ final class Executor {
         ensureDeployment(owner, ensure, revision, cached);
       } else if (action instanceof Action.RemoveComponent remove) {
         removeComponent(owner, remove);
+      } else if (action instanceof Action.LogRolloutDiagnostics) {
+        RolloutDiagnostics.log(client, owner, revision);
       } else if (action instanceof CaptureLogTail capture) {
         plan.status()
             .getMigration()

@@ -585,7 +585,8 @@ public final class LifecyclePlanner {
      * revision's pod template and has rolled it out completely ({@link DeploymentRollout}).
      */
     private void rollOut() {
-      if (!o.revision().equals(status.getVerifiedRevision())) {
+      boolean newlyVerified = !o.revision().equals(status.getVerifiedRevision());
+      if (newlyVerified) {
         events.add(
             new Plan.Note(
                 false,
@@ -610,6 +611,9 @@ public final class LifecyclePlanner {
         } else if (!current.rollout().complete()) {
           waiting.add(component.getName() + ": " + current.rollout().message());
         }
+      }
+      if (newlyVerified) {
+        actions.add(new Action.LogRolloutDiagnostics());
       }
       if (!stuck.isEmpty()) {
         stalled(

@@ -82,7 +82,7 @@ public final class SchemagateOperator {
               }
             });
     operator.register(
-        new AppDeploymentReconciler(settings.reconciler(), checks, metrics),
+        new AppDeploymentReconciler(settings.reconciler(), checks, metrics, leadership::isLeading),
         config -> {
           if (!settings.watchesAllNamespaces()) {
             config.settingNamespaces(new HashSet<>(settings.namespaces()));

@@ -183,7 +183,9 @@ class LifecyclePlannerTest {
     Plan plan = planner.plan(world.observed(), PASS);
     assertThat(plan.actions())
         .containsExactly(
-            new EnsureDeployment("api", 2, true), new EnsureDeployment("worker", 1, true));
+            new EnsureDeployment("api", 2, true),
+            new EnsureDeployment("worker", 1, true),
+            new Action.LogRolloutDiagnostics());
     assertThat(plan.status().getVerifiedRevision()).isEqualTo(R1);
     assertThat(plan.status().getPhase()).isEqualTo(Phase.RollingOut);
     assertThat(plan.status().getMigration().getState()).isEqualTo(MigrationState.Succeeded);
