@@ -14,18 +14,18 @@ final class KubectlView {
 
   private KubectlView() {}
 
-  /** The printer columns of the CRD: NAME PHASE VERIFIED MIGRATION SCHEMA READY AGE. */
+  /** The printer columns of the CRD: NAME PHASE VERIFIED MIGRATION SCHEMA READY AVAILABLE AGE. */
   static String get(List<AppDeployment> items, Instant now) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"NAME", "PHASE", "VERIFIED", "MIGRATION", "SCHEMA", "READY", "AGE"});
+    rows.add(
+        new String[] {
+          "NAME", "PHASE", "VERIFIED", "MIGRATION", "SCHEMA", "READY", "AVAILABLE", "AGE"
+        });
     for (AppDeployment item : items) {
       AppDeploymentStatus status =
           Objects.requireNonNullElseGet(item.getStatus(), AppDeploymentStatus::new);
-      Condition schema =
-          status.getConditions().stream()
-              .filter(c -> "SchemaVerified".equals(c.getType()))
-              .findFirst()
-              .orElse(null);
+      Condition schema = condition(status, "SchemaVerified");
+      Condition available = condition(status, "Available");
       rows.add(
           new String[] {
             item.getMetadata().getName(),
@@ -34,10 +34,20 @@ final class KubectlView {
             text(status.getMigration() == null ? null : status.getMigration().getState()),
             text(schema == null ? null : schema.getReason()),
             text(status.getReady()),
+            text(available == null ? null : available.getStatus()),
             age(item.getMetadata().getCreationTimestamp(), now)
           });
     }
     return table(rows);
+  }
+
+  private static Condition condition(AppDeploymentStatus status, String type) {
+    return status.getConditions() == null
+        ? null
+        : status.getConditions().stream()
+            .filter(c -> type.equals(c.getType()))
+            .findFirst()
+            .orElse(null);
   }
 
   /** The status part of {@code kubectl describe appd} that explains a state. */
