@@ -47,9 +47,14 @@ import org.slf4j.LoggerFactory;
  */
 // Not generation-aware, because the retry annotation changes no generation; SpecOrRetryChanged
 // lets through what matters and drops status updates, the operator's own included.
+// Every event reaches reconcile, deletion included (no finalizer: the garbage collector removes
+// what
+// an AppDeployment owns), so that what the operator remembers of a deleted one - its secret values
+// in the log guard, a check still running - is forgotten.
 @ControllerConfiguration(
     name = AppDeploymentReconciler.NAME,
     generationAwareEventProcessing = false,
+    triggerReconcilerOnAllEvents = true,
     informer = @Informer(onUpdateFilter = SpecOrRetryChanged.class))
 // A reconcile that fails (the API server erring, say) is retried for as long as it fails, every
 // 5 minutes at most: with JOSDK's default 5 attempts it waited for an unrelated event after 30 s.
@@ -64,7 +69,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
   private final Clock clock;
   private final LifecyclePlanner planner;
   private final Observer observer;
-  private final DependencyChecks checks;
+  private final OffThreadChecks checks;
   private final ReconcilerSettings settings;
   private final java.util.function.BooleanSupplier leading;
   private final LifecycleMetrics metrics;
@@ -135,6 +140,10 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
   @Override
   public UpdateControl<AppDeployment> reconcile(
       AppDeployment resource, Context<AppDeployment> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      forget(resource);
+      return UpdateControl.noUpdate();
+    }
     Instant now = clock.instant();
     SecretResolver secrets = secretsOf(context, resource);
     Observed observed = observer.observe(resource, context, secrets, now);
@@ -168,6 +177,17 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
       return control.rescheduleAfter(CHECK_POLL);
     }
     return plan.requeueAfter() == null ? control : control.rescheduleAfter(plan.requeueAfter());
+  }
+
+  /** A deleted AppDeployment's secret values leave the log guard; a check of it is dropped. */
+  private void forget(AppDeployment resource) {
+    LogGuard.forget(guardKey(resource));
+    checks.forget(resource.getMetadata().getUid());
+    log.debug("AppDeployment deleted: forgot its secret values");
+  }
+
+  private static String guardKey(AppDeployment resource) {
+    return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
   }
 
   /**
@@ -220,8 +240,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     secrets.databaseUrl(resource.getSpec()).asOptional().ifPresent(values::add);
     secrets.redisUrl(resource.getSpec()).flatMap(Resolution::asOptional).ifPresent(values::add);
     values.addAll(secrets.migrationEnvValues(resource.getSpec()));
-    LogGuard.rememberSecrets(
-        resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName(), values);
+    LogGuard.rememberSecrets(guardKey(resource), values);
     return values;
   }
 

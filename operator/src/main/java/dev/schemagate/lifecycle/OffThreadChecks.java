@@ -95,6 +95,11 @@ final class OffThreadChecks implements DependencyChecks {
     }
   }
 
+  /** Drops what is kept for a deleted AppDeployment (a running check goes on, unheard). */
+  void forget(String uid) {
+    running.remove(uid);
+  }
+
   private Running start(AppDeployment resource, SecretResolver secrets, long generation) {
     try {
       return new Running(

@@ -290,6 +290,31 @@ class LifecycleEndToEndTest {
   }
 
   @Test
+  void aDeletedAppDeploymentsSecretValuesAreForgotten() {
+    String value = "forgettable-canary-771";
+    world.putSecret("app-keys", "payments", value);
+    world.apply(
+        APP.replace(
+            "  env:\n",
+            "  env:\n"
+                + "    - name: PAYMENTS\n"
+                + "      valueFrom: {secretKeyRef: {name: app-keys, key: payments}}\n"));
+    awaitPhase(Phase.Ready);
+    assertThat(dev.schemagate.secrets.logback.LogGuard.masker().maskText("key " + value))
+        .doesNotContain(value);
+
+    client.resources(AppDeployment.class).inNamespace(world.namespace).withName("shop").delete();
+
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                dev.schemagate.secrets.logback.LogGuard.masker()
+                    .maskText("key " + value)
+                    .contains(value));
+  }
+
+  @Test
   void aHostPortIsRefusedByTheDefaultPodPolicyAndNothingRuns() {
     world.apply(
         APP.replace(
