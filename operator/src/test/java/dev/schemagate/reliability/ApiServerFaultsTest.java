@@ -17,10 +17,10 @@ import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8, case 1: the API server answers 409 Conflict to status and Deployment updates, 500 or
- * nothing in time to a share of requests, and closes watches. The operator retries and converges:
- * an install and an upgrade end Ready with exactly one Job per revision and nothing of the status
- * lost (both revisions in the history, each condition once).
+ * The API server answers 409 Conflict to status and Deployment updates, 500 or nothing in time to a
+ * share of requests, and closes watches. The operator retries and converges: an install and an
+ * upgrade end Ready with exactly one Job per revision and nothing of the status lost (both
+ * revisions in the history, each condition once).
  */
 class ApiServerFaultsTest extends RigScenarios {
 

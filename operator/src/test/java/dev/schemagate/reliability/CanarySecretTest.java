@@ -28,11 +28,11 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import redis.embedded.RedisServer;
 
 /**
- * Issue 8, case 11: a canary secret as database password, Redis password and inside a JDBC URL,
- * with every error path forced (refused, unknown host, bad option, failed migration with the URL in
- * its log, Redis refusing the password) and the PostgreSQL driver logging at its most verbose. The
- * canary must appear in no log line, Event, status, Job or Deployment the operator writes, and in
- * nothing the schema gate prints.
+ * A canary secret as database password, Redis password and inside a JDBC URL, with every error path
+ * forced (refused, unknown host, bad option, failed migration with the URL in its log, Redis
+ * refusing the password) and the PostgreSQL driver logging at its most verbose. The canary must
+ * appear in no log line, Event, status, Job or Deployment the operator writes, and in nothing the
+ * schema gate prints.
  */
 class CanarySecretTest {
 

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8, case 5: the database restarts while the schema is being verified; the schema is there,
- * but under another schema name than the spec's; the user may not read the catalog. Each ends in
- * its own clear reason, and the ones that heal by themselves are retried until they do.
+ * The database restarts while the schema is being verified; the schema is there, but under another
+ * schema name than the spec's; the user may not read the catalog. Each ends in its own clear
+ * reason, and the ones that heal by themselves are retried until they do.
  */
 class DatabaseFaultsTest extends RigScenarios {
 

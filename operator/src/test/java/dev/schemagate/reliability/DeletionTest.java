@@ -15,10 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8, case 9: an AppDeployment deleted while its migration runs. It goes at once (schemagate
- * puts no finalizer on it), everything it made is owned by it (so Kubernetes' garbage collector
- * removes it: the mock API server has none, so the test removes what the owner references name, as
- * the collector would), and the operator creates nothing for it afterwards.
+ * An AppDeployment deleted while its migration runs. It goes at once (schemagate puts no finalizer
+ * on it), everything it made is owned by it (so Kubernetes' garbage collector removes it: the mock
+ * API server has none, so the test removes what the owner references name, as the collector would),
+ * and the operator creates nothing for it afterwards.
  */
 class DeletionTest extends RigScenarios {
 

@@ -21,10 +21,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8, case 7: specs the CRD lets through but that try the operator: the longest names, the
- * most components, a thousand env entries, unicode, shell metacharacters, table names that need
- * quoting or carry SQL. Each ends in a clear status, never a crash loop, never SQL built from
- * input.
+ * Specs the CRD lets through but that try the operator: the longest names, the most components, a
+ * thousand env entries, unicode, shell metacharacters, table names that need quoting or carry SQL.
+ * Each ends in a clear status, never a crash loop, never SQL built from input.
  */
 class HostileSpecsTest extends RigScenarios {
 

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8, case 10: a dependency is down for longer than the retries it gets, then comes back, and
- * nothing else happens in the cluster. The operator must notice on its own: every wait is a
- * scheduled reconcile, never a wait for an unrelated event.
+ * A dependency is down for longer than the retries it gets, then comes back, and nothing else
+ * happens in the cluster. The operator must notice on its own: every wait is a scheduled reconcile,
+ * never a wait for an unrelated event.
  */
 class LongOutageTest extends RigScenarios {
 

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 8, case 8: a hundred AppDeployments in ten namespaces, reconciled by one operator at once,
- * next to apps that fail: one whose database accepts connections and never answers (each check
- * holds a reconcile thread for its whole timeout) and two whose migration fails. Every healthy app
- * converges on its own, with one Job each, while the silent database is still being waited for.
+ * A hundred AppDeployments in ten namespaces, reconciled by one operator at once, next to apps that
+ * fail: one whose database accepts connections and never answers (each check holds a reconcile
+ * thread for its whole timeout) and two whose migration fails. Every healthy app converges on its
+ * own, with one Job each, while the silent database is still being waited for.
  */
 class ManyAppsTest {
 

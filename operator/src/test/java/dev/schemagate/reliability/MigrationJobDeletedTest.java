@@ -15,9 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8, case 4: the migration Job is deleted by a user or a TTL controller. A Job deleted before
- * it finished is reported ({@code JobDeleted}), never re-run on its own; the retry annotation runs
- * it again. A Job cleaned up after it succeeded is not run again either.
+ * The migration Job is deleted by a user or a TTL controller. A Job deleted before it finished is
+ * reported ({@code JobDeleted}), never re-run on its own; the retry annotation runs it again. A Job
+ * cleaned up after it succeeded is not run again either.
  */
 class MigrationJobDeletedTest extends RigScenarios {
 

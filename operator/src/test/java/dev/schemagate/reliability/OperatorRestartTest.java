@@ -17,11 +17,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 8, case 2: the operator process is killed at each step of the lifecycle and started again.
- * A kill cuts the process off from the API server at once (its requests fail from that moment, as a
- * dead pod's would), then a new process starts on a client of its own. Whatever the step, the new
- * process converges to the same end state with exactly one Job per revision, and no Deployment
- * write ever gives replicas to a revision whose schema was not built.
+ * The operator process is killed at each step of the lifecycle and started again. A kill cuts the
+ * process off from the API server at once (its requests fail from that moment, as a dead pod's
+ * would), then a new process starts on a client of its own. Whatever the step, the new process
+ * converges to the same end state with exactly one Job per revision, and no Deployment write ever
+ * gives replicas to a revision whose schema was not built.
  */
 class OperatorRestartTest extends RigScenarios {
 

@@ -14,9 +14,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 8, case 6: the referenced Secret is missing, lacks the key, holds no URL, is created later
- * (noticed without a restart), or is rotated (verification uses the new value). Each reason names
- * the field; no value ever reaches status or an Event.
+ * The referenced Secret is missing, lacks the key, holds no URL, is created later (noticed without
+ * a restart), or is rotated (verification uses the new value). Each reason names the field; no
+ * value ever reaches status or an Event.
  */
 class SecretChangesTest extends RigScenarios {
 
