@@ -28,7 +28,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
-import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -152,25 +151,19 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     Masker masker = Masker.standard().plusKnownSecrets(knownSecrets(resource, secrets));
     boolean checking = false;
     if (plan.needsChecks()) {
-      Checks results = checks.run(resource, secrets);
-      checking = results.inProgress();
+      Checks checked = checks.run(resource, secrets);
+      checking = checked.inProgress();
       if (!checking) {
-        plan = planner.plan(observed, results);
+        plan = planner.plan(observed, checked);
       }
     }
-    new Executor(context.getClient(), settings.operatorImage(), leading)
-        .execute(resource, plan, masker, cachedDeployments(context));
-    StatusMasking.mask(plan.status(), masker);
+    Executor.Results done =
+        new Executor(context.getClient(), settings.operatorImage(), leading)
+            .execute(resource, plan, masker, cachedDeployments(context));
     UpdateControl<AppDeployment> control = UpdateControl.noUpdate();
-    if (!plan.status().equals(resource.getStatus())
-        && !writeStatus(context, resource, plan.status())) {
+    if (!recorder(context).record(resource, plan, done, masker, now)) {
       // A plan made from stale data records nothing: the next reconcile decides again.
       return control.rescheduleAfter(STALE_RETRY);
-    }
-    EventRecorder events = new EventRecorder(context.getClient());
-    for (Plan.Note note : plan.events()) {
-      events.record(resource, note, masker, now);
-      metrics.eventRecorded(resource, note.reason(), plan.status(), clock.instant());
     }
     if (checking) {
       // The check goes on off this thread: look for its result soon.
@@ -190,27 +183,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
   }
 
-  /**
-   * Replaces the status subresource with optimistic locking: the write carries the resourceVersion
-   * the plan was made from, so a plan made from a stale cache is refused (409) instead of
-   * overwriting a newer status, and the reconcile runs again on fresh data.
-   *
-   * @return false when the write was refused as stale
-   */
-  private static boolean writeStatus(
-      Context<AppDeployment> context, AppDeployment resource, AppDeploymentStatus status) {
-    AppDeployment copy = context.getClient().getKubernetesSerialization().clone(resource);
-    copy.setStatus(status);
-    try {
-      context.getClient().resource(copy).updateStatus();
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
-      log.debug("Status write refused as stale; reconciling again on fresh data");
-      return false;
-    }
+  private StatusRecorder recorder(Context<AppDeployment> context) {
+    return new StatusRecorder(context.getClient(), metrics, clock);
   }
 
   /**
@@ -288,7 +262,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
         status, resource, Conditions.RECONCILING, true, "retrying after an error: " + message);
     if (!status.equals(resource.getStatus())) {
       try {
-        writeStatus(context, resource, status);
+        recorder(context).write(resource, status);
       } catch (KubernetesClientException writeFailed) {
         log.debug(
             "Could not record the error in status: {}",

@@ -42,11 +42,19 @@ final class Executor {
   }
 
   /**
+   * What carrying out a plan found out, for the status recorder: the plan itself is not changed.
+   *
+   * @param logTail the failed migration pod's log tail (bounded and masked), or null
+   */
+  record Results(String logTail) {}
+
+  /**
    * @param cached the component Deployments of the informer cache, by name: read from there, not
    *     from the API server, so a steady AppDeployment costs no requests
    */
-  void execute(AppDeployment owner, Plan plan, Masker masker, Map<String, Deployment> cached) {
+  Results execute(AppDeployment owner, Plan plan, Masker masker, Map<String, Deployment> cached) {
     String revision = plan.status().getRevision();
+    String tail = null;
     for (Action action : plan.actions()) {
       if (!leading.getAsBoolean()) {
         throw new IllegalStateException(
@@ -63,11 +71,10 @@ final class Executor {
       } else if (action instanceof Action.LogRolloutDiagnostics) {
         RolloutDiagnostics.log(client, owner, revision);
       } else if (action instanceof CaptureLogTail capture) {
-        plan.status()
-            .getMigration()
-            .setLogTail(LogTail.of(logTail(owner, capture, masker), masker));
+        tail = LogTail.of(logTail(owner, capture, masker), masker);
       }
     }
+    return new Results(tail);
   }
 
   /**
