@@ -16,8 +16,10 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * {@code schemagate migrate}: runs the Flyway SQL files of one directory against the database and
@@ -92,7 +94,7 @@ public final class FlywayMigration {
               + "s");
       return EXIT_UNREACHABLE;
     }
-    Flyway flyway =
+    FluentConfiguration configuration =
         Flyway.configure()
             .dataSource(dataSource)
             .locations("filesystem:" + settings.location())
@@ -106,8 +108,15 @@ public final class FlywayMigration {
             .baselineVersion(settings.baselineVersion())
             .validateOnMigrate(true)
             .cleanDisabled(true)
-            .callbacks(new ProgressCallback(this::print))
-            .load();
+            .callbacks(new ProgressCallback(this::print));
+    // A session-level lock instead of Flyway's transactional one: that transaction stays open for
+    // the whole run, and CREATE INDEX CONCURRENTLY waits for every open transaction to end - the
+    // migration would wait on its own lock forever.
+    configuration
+        .getPluginRegister()
+        .getPlugin(PostgreSQLConfigurationExtension.class)
+        .setTransactionalLock(false);
+    Flyway flyway = configuration.load();
     try {
       MigrationInfoService before = flyway.info();
       MigrationInfo current = before.current();

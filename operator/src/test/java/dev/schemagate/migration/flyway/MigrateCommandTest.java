@@ -360,6 +360,36 @@ class MigrateCommandTest {
     assertThat(history()).containsEntry("1", true);
   }
 
+  /**
+   * CREATE INDEX CONCURRENTLY waits for every transaction open when it starts: with Flyway's
+   * transactional lock (a transaction open for the whole run) it waited on the migration itself,
+   * forever.
+   */
+  @Test
+  void anIndexBuiltConcurrentlyCompletes() throws Exception {
+    file("V1__table.sql", "CREATE TABLE poststats (id INT, hits INT);");
+    file(
+        "V2__index.sql",
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_poststats_hits ON poststats (hits);");
+
+    org.junit.jupiter.api.function.ThrowingSupplier<Integer> run = this::migrate;
+    int exit =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(60), run, () -> "still waiting:\n" + out);
+
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(history()).containsEntry("1", true).containsEntry("2", true);
+    try (Connection c = admin();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                    + " WHERE c.relname = 'idx_poststats_hits'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getBoolean(1)).as("a valid index, not one left half-built").isTrue();
+    }
+  }
+
   @Test
   void aHistoryAppliedWithPlaceholdersOnStillValidates() throws Exception {
     // Applied by an earlier schemagate, which let Flyway replace its built-in placeholders.
