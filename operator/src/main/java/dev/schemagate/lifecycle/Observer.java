@@ -64,7 +64,7 @@ final class Observer {
       if (configMap == null) {
         problems.add("spec.migration.flyway.configMapRef: ConfigMap \"" + name + "\" not found");
       } else {
-        flywayFiles = configMap.getData() == null ? Map.of() : configMap.getData();
+        flywayFiles = flywayFiles(configMap);
       }
     }
     Resolution database = secrets.databaseUrl(spec);
@@ -104,6 +104,22 @@ final class Observer {
         problems.isEmpty() ? null : String.join("; ", problems),
         conflicts(resource, context),
         now);
+  }
+
+  /**
+   * Every file of the Flyway ConfigMap, as it is mounted into the Job: {@code data} and {@code
+   * binaryData} (where {@code kubectl create configmap --from-file} puts a file that is not UTF-8,
+   * base64 here): a change in either is a new revision. Keys are unique across both.
+   */
+  static Map<String, String> flywayFiles(ConfigMap configMap) {
+    Map<String, String> files = new HashMap<>();
+    if (configMap.getData() != null) {
+      files.putAll(configMap.getData());
+    }
+    if (configMap.getBinaryData() != null) {
+      files.putAll(configMap.getBinaryData());
+    }
+    return files;
   }
 
   /**
