@@ -10,8 +10,10 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,18 @@ public class ComponentSpec {
 
   @JsonPropertyDescription("Liveness probe of the component's container.")
   private Probe livenessProbe;
+
+  @JsonPropertyDescription(
+      "Security context of the component's container, e.g. to meet the restricted Pod Security"
+          + " Standard (runAsNonRoot, allowPrivilegeEscalation: false, capabilities.drop: [ALL],"
+          + " seccompProfile RuntimeDefault). privileged and added capabilities other than"
+          + " NET_BIND_SERVICE are refused by the operator's pod policy.")
+  private SecurityContext securityContext;
+
+  @JsonPropertyDescription(
+      "Security context of the component's pods (runAsUser, fsGroup, seccompProfile, ...)."
+          + " sysctls are refused by the operator's pod policy.")
+  private PodSecurityContext podSecurityContext;
 
   @Size(min = 1, max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")

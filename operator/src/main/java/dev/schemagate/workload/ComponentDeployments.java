@@ -90,6 +90,7 @@ public final class ComponentDeployments {
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(component.getServiceAccountName())
+        .withSecurityContext(component.getPodSecurityContext())
         // The namespace's token only when the component asks for it: most apps never call the
         // Kubernetes API, and a token they do not use is one an intruder can.
         .withAutomountServiceAccountToken(
@@ -109,6 +110,7 @@ public final class ComponentDeployments {
         .withResources(component.getResources())
         .withReadinessProbe(component.getReadinessProbe())
         .withLivenessProbe(component.getLivenessProbe())
+        .withSecurityContext(component.getSecurityContext())
         .endContainer()
         .endSpec()
         .build();

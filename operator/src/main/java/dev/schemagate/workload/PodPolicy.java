@@ -3,7 +3,9 @@ package dev.schemagate.workload;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -65,6 +67,7 @@ public record PodPolicy(Set<Allowance> allowed) {
         probeHost(component.getReadinessProbe(), field + ".readinessProbe", violations);
         probeHost(component.getLivenessProbe(), field + ".livenessProbe", violations);
       }
+      securityContext(component, field, violations);
       if (!allowed.contains(Allowance.TOLERATE_ALL_TAINTS)) {
         List<Toleration> tolerations = orEmpty(component.getTolerations());
         for (int t = 0; t < tolerations.size(); t++) {
@@ -82,6 +85,32 @@ public record PodPolicy(Set<Allowance> allowed) {
       }
     }
     return violations;
+  }
+
+  /**
+   * Never configurable: a privileged container or one with added capabilities (beyond binding a low
+   * port) owns the node, and sysctls reach the node's kernel.
+   */
+  private static void securityContext(
+      ComponentSpec component, String field, List<String> violations) {
+    SecurityContext container = component.getSecurityContext();
+    if (container != null) {
+      if (Boolean.TRUE.equals(container.getPrivileged())) {
+        violations.add(field + ".securityContext.privileged is not allowed");
+      }
+      if (container.getCapabilities() != null && container.getCapabilities().getAdd() != null) {
+        container.getCapabilities().getAdd().stream()
+            .filter(c -> !"NET_BIND_SERVICE".equals(c))
+            .forEach(
+                c ->
+                    violations.add(
+                        field + ".securityContext.capabilities.add " + c + " is not allowed"));
+      }
+    }
+    PodSecurityContext pod = component.getPodSecurityContext();
+    if (pod != null && pod.getSysctls() != null && !pod.getSysctls().isEmpty()) {
+      violations.add(field + ".podSecurityContext.sysctls is not allowed");
+    }
   }
 
   private static void probeHost(Probe probe, String field, List<String> violations) {

@@ -140,6 +140,9 @@ public final class SchemaGateContainer {
         .withEnv(env)
         .withResources(resources)
         .withSecurityContext(Restricted.containerSecurityContext())
+        // A refusal's last lines (already masked by the gate) become the container's termination
+        // message: kubectl describe pod and the pod's status say why, not just "exit 1".
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
         .build();
   }
 

@@ -27,7 +27,9 @@ class ApiDocsInStepTest {
           "configMapRef",
           "conditions",
           "targetPort",
-          "nodeSelector");
+          "nodeSelector",
+          "securityContext",
+          "podSecurityContext");
 
   @Test
   void everyCrdFieldIsInTheReference() throws IOException {

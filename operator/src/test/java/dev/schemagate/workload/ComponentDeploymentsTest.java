@@ -188,4 +188,22 @@ class ComponentDeploymentsTest {
         .as("Kubernetes expands $(SERVICE_ROLE) only from entries before it")
         .containsSubsequence("SERVICE_ROLE", "QUEUE");
   }
+
+  @Test
+  void aComponentCanMeetTheRestrictedStandardAndTheGateSaysWhyItRefuses() {
+    AppDeployment appd = shop();
+    var worker = appd.getSpec().getComponents().get(1);
+    worker.setSecurityContext(
+        new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
+            .withAllowPrivilegeEscalation(false)
+            .withRunAsNonRoot(true)
+            .build());
+    worker.setPodSecurityContext(
+        new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder().withFsGroup(2000L).build());
+    var pod = worker(appd).getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(2000L);
+    assertThat(pod.getInitContainers().get(0).getTerminationMessagePolicy())
+        .isEqualTo("FallbackToLogsOnError");
+  }
 }

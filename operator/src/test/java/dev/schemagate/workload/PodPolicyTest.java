@@ -80,4 +80,30 @@ class PodPolicyTest {
         new KubernetesSerialization().unmarshal(InvalidAppDeployments.VALID, AppDeployment.class);
     assertThat(PodPolicy.RESTRICTED.violations(appd.getSpec())).isEmpty();
   }
+
+  @Test
+  void privilegedContainersAddedCapabilitiesAndSysctlsAreNeverAllowed() {
+    AppDeployment appd =
+        new KubernetesSerialization().unmarshal(InvalidAppDeployments.VALID, AppDeployment.class);
+    ComponentSpec api = appd.getSpec().getComponents().get(0);
+    api.setSecurityContext(
+        new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
+            .withPrivileged(true)
+            .withNewCapabilities()
+            .withAdd("NET_BIND_SERVICE", "SYS_ADMIN")
+            .endCapabilities()
+            .build());
+    api.setPodSecurityContext(
+        new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+            .addNewSysctl("kernel.shm_rmid_forced", "1")
+            .build());
+    PodPolicy open =
+        new PodPolicy(
+            Set.of(Allowance.HOST_PORTS, Allowance.PROBE_HOSTS, Allowance.TOLERATE_ALL_TAINTS));
+    assertThat(open.violations(appd.getSpec()))
+        .containsExactly(
+            "spec.components[0].securityContext.privileged is not allowed",
+            "spec.components[0].securityContext.capabilities.add SYS_ADMIN is not allowed",
+            "spec.components[0].podSecurityContext.sysctls is not allowed");
+  }
 }
