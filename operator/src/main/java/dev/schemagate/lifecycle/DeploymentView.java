@@ -11,6 +11,8 @@ package dev.schemagate.lifecycle;
  * @param readyReplicas status.readyReplicas
  * @param pods component pods that still exist (also terminating ones)
  * @param rollout how far the Deployment controller has rolled its current template out
+ * @param problem why its pods are not ready, as the kubelet or the ReplicaSet controller says, or
+ *     null
  */
 public record DeploymentView(
     String name,
@@ -20,4 +22,5 @@ public record DeploymentView(
     int replicas,
     int readyReplicas,
     int pods,
-    DeploymentRollout rollout) {}
+    DeploymentRollout rollout,
+    String problem) {}

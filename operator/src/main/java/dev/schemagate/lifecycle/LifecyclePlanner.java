@@ -609,7 +609,11 @@ public final class LifecyclePlanner {
                   + " exceeded its progress deadline: "
                   + current.rollout().message());
         } else if (!current.rollout().complete()) {
-          waiting.add(component.getName() + ": " + current.rollout().message());
+          waiting.add(
+              component.getName()
+                  + ": "
+                  + current.rollout().message()
+                  + (current.problem() == null ? "" : " (" + current.problem() + ")"));
         }
       }
       if (newlyVerified) {
@@ -717,7 +721,12 @@ public final class LifecyclePlanner {
           entry.setUpdatedReplicas(view.rollout().updated());
           entry.setAvailableReplicas(view.rollout().available());
           entry.setRolledOut(view.rollout().complete());
-          entry.setMessage(view.rollout().complete() ? null : view.rollout().message());
+          entry.setMessage(
+              view.rollout().complete()
+                  ? null
+                  : view.problem() == null
+                      ? view.rollout().message()
+                      : view.rollout().message() + " (" + view.problem() + ")");
           ready += view.readyReplicas();
         }
         desired += replicas(component);

@@ -227,15 +227,13 @@ final class Observer {
           deployment.getMetadata().getAnnotations() == null
               ? Map.of()
               : deployment.getMetadata().getAnnotations();
-      int podCount =
-          (int)
-              pods.stream()
-                  .filter(
-                      p ->
-                          p.getMetadata().getLabels() != null
-                              && component.equals(
-                                  p.getMetadata().getLabels().get(Labels.COMPONENT)))
-                  .count();
+      List<Pod> componentPods =
+          pods.stream()
+              .filter(
+                  p ->
+                      p.getMetadata().getLabels() != null
+                          && component.equals(p.getMetadata().getLabels().get(Labels.COMPONENT)))
+              .toList();
       views.put(
           component,
           new DeploymentView(
@@ -247,8 +245,9 @@ final class Observer {
               deployment.getStatus() == null
                   ? 0
                   : valueOrZero(deployment.getStatus().getReadyReplicas()),
-              podCount,
-              DeploymentRollout.of(deployment)));
+              componentPods.size(),
+              DeploymentRollout.of(deployment),
+              PodProblems.of(deployment, componentPods)));
     }
     return views;
   }

@@ -20,6 +20,9 @@ final class StatusMasking {
     if (status.getHistory() != null) {
       status.getHistory().forEach(h -> h.setMessage(masker.maskText(h.getMessage())));
     }
+    if (status.getComponents() != null) {
+      status.getComponents().forEach(c -> c.setMessage(masker.maskText(c.getMessage())));
+    }
     if (status.getConditions() != null) {
       for (Condition condition : status.getConditions()) {
         condition.setMessage(masker.maskText(condition.getMessage()));

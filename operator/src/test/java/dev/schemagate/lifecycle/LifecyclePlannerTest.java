@@ -504,7 +504,8 @@ class LifecyclePlannerTest {
             2,
             2,
             2,
-            Views.settled("api", R1, "img", 2, 2, 2).rollout()));
+            Views.settled("api", R1, "img", 2, 2, 2).rollout(),
+            null));
     assertThat(condition(plan(edited), Conditions.READY)).isEqualTo("False");
   }
 

@@ -54,6 +54,14 @@ final class Views {
       int pods,
       DeploymentRollout rollout) {
     return new DeploymentView(
-        "shop-" + component, template(revision), revision, image, replicas, ready, pods, rollout);
+        "shop-" + component,
+        template(revision),
+        revision,
+        image,
+        replicas,
+        ready,
+        pods,
+        rollout,
+        null);
   }
 }

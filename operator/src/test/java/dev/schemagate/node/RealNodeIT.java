@@ -231,9 +231,6 @@ class RealNodeIT {
                   "schema-gate",
                   "--previous");
       log = logs.exit() == 0 ? logs.stdout() : "";
-      if (log.isEmpty()) {
-        Thread.sleep(200);
-      }
     }
     assertThat(refused).isNotNull();
     ContainerStatus gate = refused.getStatus().getInitContainerStatuses().get(0);
@@ -262,6 +259,24 @@ class RealNodeIT {
                 a -> condition(a, "Ready").filter(c -> "False".equals(c.getStatus())).isPresent(),
                 60,
                 TimeUnit.SECONDS);
+    assertThat(
+            admin
+                .resources(AppDeployment.class)
+                .inNamespace(ns)
+                .withName("shop")
+                .waitUntilCondition(
+                    a ->
+                        condition(a, "Ready")
+                            .map(Condition::getMessage)
+                            .filter(m -> m.contains("the schema gate refused"))
+                            .isPresent(),
+                    60,
+                    TimeUnit.SECONDS))
+        .as("status says the gate refused, and why")
+        .satisfies(
+            a ->
+                assertThat(condition(a, "Ready").map(Condition::getMessage).orElse(""))
+                    .contains("gmail_message_id"));
     System.out.printf(
         "%s half-built schema: AppDeployment Ready=False says \"%s\"%n",
         TIMING, condition(appd, "Ready").map(Condition::getMessage).orElse(""));
@@ -305,7 +320,12 @@ class RealNodeIT {
       assertThat(app.getImage()).isEqualTo(missing);
       assertThat(app.getState().getWaiting().getMessage()).contains("does-not-exist");
       // Let the kubelet retry a while: the old pod keeps serving all along.
-      Thread.sleep(15_000);
+      org.awaitility.Awaitility.await()
+          .during(Duration.ofSeconds(15))
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  ready(admin.pods().inNamespace(ns).withName(old.getMetadata().getName()).get()));
       Pod oldNow = admin.pods().inNamespace(ns).withName(old.getMetadata().getName()).get();
       assertThat(oldNow).as("the old pod is still there").isNotNull();
       assertThat(ready(oldNow)).as("the old pod is still Ready").isTrue();
@@ -314,6 +334,9 @@ class RealNodeIT {
           admin.resources(AppDeployment.class).inNamespace(ns).withName("shop").get();
       assertThat(appd.getMetadata().getGeneration()).isEqualTo(2);
       assertThat(condition(appd, "Ready").map(Condition::getStatus)).contains("False");
+      assertThat(condition(appd, "Ready").map(Condition::getMessage).orElse(""))
+          .as("status says why, in the kubelet's words")
+          .containsAnyOf("ErrImagePull", "ImagePullBackOff");
       System.out.printf(
           "%s missing image: AppDeployment Ready=False says \"%s\"%n",
           TIMING, condition(appd, "Ready").map(Condition::getMessage).orElse(""));
