@@ -96,6 +96,19 @@ class AdmissionGuardOnRealApiServerTest {
         OperatorSettings.DEFAULT_IMAGE);
   }
 
+  /** A component Deployment whose container is privileged: what schemagate never makes. */
+  private static Deployment privileged() {
+    Deployment deployment = component(APP_NAMESPACE);
+    deployment
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .setSecurityContext(new SecurityContextBuilder().withPrivileged(true).build());
+    return deployment;
+  }
+
   private static HasMetadata dryRunCreate(KubernetesClient client, HasMetadata object) {
     return client.resource(object).dryRun().create();
   }
@@ -139,14 +152,7 @@ class AdmissionGuardOnRealApiServerTest {
 
   @Test
   void aStolenTokenCannotRunAPrivilegedPodOrMountTheHost() {
-    Deployment privileged = component(APP_NAMESPACE);
-    privileged
-        .getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .setSecurityContext(new SecurityContextBuilder().withPrivileged(true).build());
+    Deployment privileged = privileged();
     assertThat(refusal(() -> dryRunCreate(operator, privileged))).contains("are not privileged");
 
     Deployment hostPath = component(APP_NAMESPACE);
@@ -172,14 +178,7 @@ class AdmissionGuardOnRealApiServerTest {
 
   @Test
   void othersAreNotAffected() {
-    Deployment privileged = component(APP_NAMESPACE);
-    privileged
-        .getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .setSecurityContext(new SecurityContextBuilder().withPrivileged(true).build());
+    Deployment privileged = privileged();
     assertThat(refusal(() -> dryRunCreate(admin, privileged))).isNull();
     assertThatThrownBy(() -> dryRunCreate(operator, privileged))
         .isInstanceOf(KubernetesClientException.class);
