@@ -364,16 +364,17 @@ class RealNodeIT {
     apply(ns, db);
     Job job = awaitMigrationSucceeded(ns);
     assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    List<String> refusals = List.of();
-    while (refusals.isEmpty() && System.nanoTime() < deadline) {
-      refusals =
-          admin.v1().events().inNamespace(ns).list().getItems().stream()
-              .filter(e -> "FailedCreate".equals(e.getReason()))
-              .map(io.fabric8.kubernetes.api.model.Event::getMessage)
-              .toList();
-      Thread.sleep(200);
-    }
+    List<String> refusals =
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofMinutes(1))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () ->
+                    admin.v1().events().inNamespace(ns).list().getItems().stream()
+                        .filter(e -> "FailedCreate".equals(e.getReason()))
+                        .map(io.fabric8.kubernetes.api.model.Event::getMessage)
+                        .toList(),
+                found -> !found.isEmpty());
     assertThat(refusals)
         .isNotEmpty()
         .allSatisfy(
@@ -702,24 +703,24 @@ class RealNodeIT {
         .toList();
   }
 
-  private static Pod awaitPod(String ns, Predicate<Pod> wanted, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (Pod pod : componentPods(ns)) {
-        if (wanted.test(pod)) {
-          return pod;
-        }
-      }
-      Thread.sleep(100);
+  private static Pod awaitPod(String ns, Predicate<Pod> wanted, Duration timeout) {
+    try {
+      return org.awaitility.Awaitility.await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> componentPods(ns).stream().filter(wanted).findFirst().orElse(null),
+              java.util.Objects::nonNull);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "no component pod as wanted in "
+              + ns
+              + " within "
+              + timeout
+              + ":\n"
+              + node.kubectl("-n", ns, "get", "pods,appd,events", "-o", "wide"),
+          e);
     }
-    throw new AssertionError(
-        "no component pod as wanted in "
-            + ns
-            + " within "
-            + timeout
-            + ":\n"
-            + node.kubectl("-n", ns, "get", "pods,appd,events", "-o", "wide"));
   }
 
   static boolean ready(Pod pod) {
