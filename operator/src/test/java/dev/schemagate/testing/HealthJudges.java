@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schemagate.api.Crd;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -229,77 +227,10 @@ public final class HealthJudges {
     if (!Files.isRegularFile(script)) {
       throw new IllegalStateException("no " + script + " and " + ENV + " is not set");
     }
-    Path binary = runScript(script);
+    Path binary = BuildScript.run(script, "the health judge", SCRIPT_TIMEOUT_MINUTES);
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(script + " printed " + binary + ", not an executable file");
     }
     return binary;
-  }
-
-  /** Runs the build script, copying its progress to stderr; returns its last stdout line. */
-  private static Path runScript(Path script) {
-    Process process;
-    try {
-      process =
-          new ProcessBuilder("bash", script.toString())
-              .directory(Crd.repoRoot().toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + script, e);
-    }
-    List<String> errLines = new ArrayList<>();
-    Thread stderrPump =
-        new Thread(
-            () -> {
-              try (BufferedReader err =
-                  new BufferedReader(
-                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = err.readLine()) != null; ) {
-                  synchronized (errLines) {
-                    errLines.add(line);
-                  }
-                  System.err.println(line);
-                }
-              } catch (IOException ignored) {
-                // the process is gone
-              }
-            },
-            "health-judge-build-stderr");
-    stderrPump.setDaemon(true);
-    stderrPump.start();
-    String lastLine = null;
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = out.readLine()) != null; ) {
-        if (!line.isBlank()) {
-          lastLine = line.strip();
-        }
-      }
-      if (!process.waitFor(SCRIPT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw new IllegalStateException(
-            script + " did not finish in " + SCRIPT_TIMEOUT_MINUTES + " minutes");
-      }
-      stderrPump.join(5_000);
-    } catch (IOException e) {
-      process.destroyForcibly();
-      throw new UncheckedIOException("cannot read the output of " + script, e);
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running " + script, e);
-    }
-    if (process.exitValue() != 0 || lastLine == null) {
-      String tail;
-      synchronized (errLines) {
-        tail =
-            String.join("\n", errLines.subList(Math.max(0, errLines.size() - 30), errLines.size()));
-      }
-      throw new IllegalStateException(
-          script + " failed with exit code " + process.exitValue() + ":\n" + tail);
-    }
-    return Path.of(lastLine);
   }
 }
