@@ -10,6 +10,7 @@ import dev.schemagate.lifecycle.Checks;
 import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.testing.StatusHistory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -43,10 +44,27 @@ class DatabaseFaultsTest extends RigScenarios {
             return result;
           };
       rig.startOperator(restarting);
-      rig.world.apply(APP);
-
-      AppDeployment waiting =
-          Awaits.reason(rig.world, "shop", "SchemaVerified", "DatabaseUnreachable");
+      AppDeployment waiting;
+      // Every version of the status a watch delivers: the unreachable one may be replaced by the
+      // next check within milliseconds, quicker than polling would see it.
+      try (StatusHistory history = StatusHistory.watch(rig.world.client, rig.world.namespace)) {
+        rig.world.apply(APP);
+        waiting =
+            org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(
+                    () ->
+                        history.seen().stream()
+                            .map(StatusHistory.Seen::appd)
+                            .filter(a -> a.getStatus() != null)
+                            .filter(
+                                a ->
+                                    "DatabaseUnreachable"
+                                        .equals(Awaits.reasonOf(a, "SchemaVerified")))
+                            .findFirst()
+                            .orElse(null),
+                    java.util.Objects::nonNull);
+      }
       assertThat(waiting.getStatus().getPhase()).isEqualTo(Phase.Verifying);
       assertThat(Awaits.statusOf(waiting, "Stalled")).isEqualTo("False");
       assertThat(Awaits.messageOf(waiting, "SchemaVerified")).startsWith("Database did not answer");
