@@ -116,25 +116,21 @@ public final class TestPostgres {
     }
     // The postmaster reloads on SIGHUP, a moment after pg_reload_conf() returns.
     String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (true) {
-      try (Connection ignored =
-          DriverManager.getConnection(url, role, password + "-certainly-wrong")) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("pg_hba.conf was not reloaded: a wrong password works");
-        }
-      } catch (SQLException e) {
-        if ("28P01".equals(e.getSQLState())) {
-          return;
-        }
-        throw e;
+    org.awaitility.Awaitility.await("pg_hba.conf reloaded: a wrong password is refused")
+        .atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(50))
+        .until(() -> refuses(url, role, password + "-certainly-wrong"));
+  }
+
+  /** True when the server refuses the login for its password, false when it lets it in. */
+  private static boolean refuses(String url, String role, String password) throws SQLException {
+    try (Connection ignored = DriverManager.getConnection(url, role, password)) {
+      return false;
+    } catch (SQLException e) {
+      if ("28P01".equals(e.getSQLState())) {
+        return true;
       }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      throw e;
     }
   }
 
