@@ -1,8 +1,6 @@
 package dev.schemagate.controlplane;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -97,22 +95,8 @@ public final class ControlPlaneExtension implements BeforeAllCallback, Parameter
 
   private static void injectStaticFields(Class<?> testClass, ControlPlane plane)
       throws IllegalAccessException {
-    for (Class<?> type = testClass;
-        type != null && type != Object.class;
-        type = type.getSuperclass()) {
-      for (Field field : type.getDeclaredFields()) {
-        int modifiers = field.getModifiers();
-        if (!Modifier.isStatic(modifiers) || Modifier.isFinal(modifiers)) {
-          continue;
-        }
-        if (field.getType() == ControlPlane.class) {
-          field.setAccessible(true);
-          field.set(null, plane);
-        } else if (field.getType() == KubernetesClient.class) {
-          field.setAccessible(true);
-          field.set(null, plane.adminClient());
-        }
-      }
-    }
+    dev.schemagate.testing.StaticFields.inject(
+        testClass,
+        java.util.Map.of(ControlPlane.class, plane, KubernetesClient.class, plane.adminClient()));
   }
 }

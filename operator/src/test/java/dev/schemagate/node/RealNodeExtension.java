@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,22 +126,7 @@ public final class RealNodeExtension implements BeforeAllCallback, ParameterReso
 
   private static void injectStaticFields(Class<?> testClass, Node node)
       throws IllegalAccessException {
-    for (Class<?> type = testClass;
-        type != null && type != Object.class;
-        type = type.getSuperclass()) {
-      for (Field field : type.getDeclaredFields()) {
-        int modifiers = field.getModifiers();
-        if (!Modifier.isStatic(modifiers) || Modifier.isFinal(modifiers)) {
-          continue;
-        }
-        if (field.getType() == Node.class) {
-          field.setAccessible(true);
-          field.set(null, node);
-        } else if (field.getType() == KubernetesClient.class) {
-          field.setAccessible(true);
-          field.set(null, node.admin());
-        }
-      }
-    }
+    dev.schemagate.testing.StaticFields.inject(
+        testClass, java.util.Map.of(Node.class, node, KubernetesClient.class, node.admin()));
   }
 }
