@@ -2,7 +2,9 @@ package dev.schemagate.cli;
 
 import dev.schemagate.gate.GateEnvironment;
 import dev.schemagate.migration.flyway.FlywayMigration;
+import dev.schemagate.migration.flyway.FlywaySettings;
 import dev.schemagate.migration.flyway.MigrateSettings;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The Job of {@code migration.flyway}: runs Flyway SQL files from a mounted ConfigMap.
+ * The Job of {@code migration.flyway}: runs Flyway SQL files from mounted ConfigMaps or from a
+ * directory the application image's files were copied into.
  *
  * <p>Env-backed options have no picocli {@code ${env:}} default: {@link MigrateSettings#resolve}
  * reads the environment itself (from {@link GateEnvironment}), so that tests can give it one.
@@ -34,12 +37,14 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every pending migration was applied, or the schema was already up to date",
-      "1:a migration failed (its transaction rolled back) or the history does not match the"
-          + " files",
+      "1:a migration failed or the history does not match the files; the report names the file,"
+          + " the line and the statement, and what the failure leaves behind",
       "2:the database could not be used; the line printed names the reason, as check-schema"
           + " does: DatabaseUnreachable (it did not answer), DatabaseAuthFailed (it refused the"
           + " login)",
-      "3:configuration error: directory, database URL or an option is missing or invalid"
+      "3:configuration error: directory, database URL or an option is missing or invalid",
+      "4:stopped by --deadline: the report names the migration that was running, the state it"
+          + " leaves and how to go on (stopped by SIGTERM: the same report, then status 143)"
     })
 final class MigrateCommand implements Callable<Integer> {
 
@@ -51,10 +56,11 @@ final class MigrateCommand implements Callable<Integer> {
       names = "--location",
       paramLabel = "<dir>",
       description =
-          "Directory holding the V<version>__<description>.sql files. Env: "
+          "Directory holding the V<version>__<description>.sql files; repeat it for several"
+              + " directories, read as one set. Env: "
               + MigrateSettings.LOCATION_ENV
-              + ".")
-  String location;
+              + " (comma-separated).")
+  List<String> locations;
 
   @Option(
       names = "--schema",
@@ -85,6 +91,92 @@ final class MigrateCommand implements Callable<Integer> {
   String baselineVersion;
 
   @Option(
+      names = "--placeholders",
+      description =
+          "Replace ${name} in the SQL with the value of --placeholder name=value (and Flyway's"
+              + " built-in ${flyway:...}). Off unless given: then ${...} is left as written.")
+  boolean placeholders;
+
+  @Option(
+      names = "--placeholder",
+      paramLabel = "<name=value>",
+      description = "A placeholder's value; repeat for several. Needs --placeholders.")
+  List<String> placeholderValues;
+
+  @Option(
+      names = "--placeholder-prefix",
+      paramLabel = "<text>",
+      description = "What opens a placeholder. Needs --placeholders. Default: ${.")
+  String placeholderPrefix;
+
+  @Option(
+      names = "--placeholder-suffix",
+      paramLabel = "<text>",
+      description = "What closes a placeholder. Needs --placeholders. Default: }.")
+  String placeholderSuffix;
+
+  @Option(
+      names = "--mixed",
+      description =
+          "Allow a migration that mixes statements PostgreSQL runs only outside a transaction"
+              + " (CREATE INDEX CONCURRENTLY, ...) with others; such a file then runs outside a"
+              + " transaction. Without it such a file fails before any of it runs.")
+  boolean mixed;
+
+  @Option(
+      names = "--encoding",
+      paramLabel = "<charset>",
+      description = "Encoding of the SQL files, e.g. ISO-8859-1. Default: UTF-8.")
+  String encoding;
+
+  @Option(
+      names = "--postgresql-transactional-lock",
+      description =
+          "Take Flyway's lock in a transaction held for the whole run (Flyway's own default)"
+              + " instead of a session lock. CREATE INDEX CONCURRENTLY waits for that transaction"
+              + " and never finishes: leave it off unless a pooler in transaction mode needs it.")
+  boolean transactionalLock;
+
+  @Option(
+      names = "--out-of-order",
+      description = "Also apply pending migrations whose version is below the current one.")
+  boolean outOfOrder;
+
+  @Option(
+      names = "--target",
+      paramLabel = "<version>",
+      description = "Migrate up to this version and no further. Default: the latest.")
+  String target;
+
+  @Option(
+      names = "--table",
+      paramLabel = "<name>",
+      description =
+          "Name of Flyway's history table, in --schema. Default: "
+              + FlywaySettings.DEFAULT_TABLE
+              + ".")
+  String table;
+
+  @Option(
+      names = "--deadline",
+      paramLabel = "<seconds>",
+      description =
+          "Stop the run after this many seconds: the statement running is cancelled, and the"
+              + " report says which migration it was, what it leaves and how to go on (exit 4)."
+              + " Reads wait at most this plus 30 s. Env: "
+              + MigrateSettings.DEADLINE_ENV
+              + ". Default: no deadline.")
+  String deadline;
+
+  @Option(
+      names = "--repair",
+      description =
+          "Repair the history instead of migrating: remove the rows of failed migrations and"
+              + " realign checksums with the files. Undo what a failed non-transactional migration"
+              + " left first (docs/operations.md).")
+  boolean repair;
+
+  @Option(
       names = "--database-url-env",
       paramLabel = "<NAME>",
       description =
@@ -100,8 +192,8 @@ final class MigrateCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "<seconds>",
       description =
-          "Bound on connecting to the database, in seconds (migrations themselves are not"
-              + " bounded). Env: "
+          "Bound on connecting to the database, in seconds (migrations are bounded by"
+              + " --deadline). Env: "
               + MigrateSettings.TIMEOUT_ENV
               + ". Default: "
               + MigrateSettings.DEFAULT_TIMEOUT
@@ -111,9 +203,23 @@ final class MigrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     logging.apply();
+    FlywaySettings.Options flyway =
+        new FlywaySettings.Options(
+            baselineOnMigrate,
+            baselineVersion,
+            placeholders,
+            placeholderValues,
+            placeholderPrefix,
+            placeholderSuffix,
+            mixed,
+            encoding,
+            transactionalLock,
+            outOfOrder,
+            target,
+            table);
     MigrateSettings.Options options =
-        new MigrateSettings.Options(
-            location, schema, baselineOnMigrate, baselineVersion, databaseUrlEnv, timeout);
-    return new FlywayMigration(spec.commandLine().getOut()).run(options, GateEnvironment.current());
+        new MigrateSettings.Options(locations, schema, flyway, databaseUrlEnv, timeout, deadline);
+    return new FlywayMigration(spec.commandLine().getOut(), logging.format == LogFormat.json)
+        .run(options, GateEnvironment.current(), repair);
   }
 }

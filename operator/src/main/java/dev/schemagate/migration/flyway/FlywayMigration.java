@@ -7,19 +7,24 @@ import dev.schemagate.secrets.Masker;
 import dev.schemagate.secrets.PostgresConnectionInfo;
 import dev.schemagate.secrets.ResolvedEnv;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.output.RepairResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * {@code schemagate migrate}: runs the Flyway SQL files of one directory against the database and
@@ -46,18 +51,46 @@ public final class FlywayMigration {
   /** Options, directory or database URL missing or invalid. */
   public static final int EXIT_CONFIGURATION = 3;
 
+  /**
+   * The run was stopped before it finished: its {@code --deadline} passed. (Stopped by SIGTERM, the
+   * process ends with the signal's status, 143, after printing the same report.)
+   */
+  public static final int EXIT_STOPPED = 4;
+
   public static final String CHECKPOINT = "🔧 MIGRATION CHECKPOINT: ";
 
+  /** How long a SIGTERM waits for the run to report where it stopped before the process ends. */
+  static final Duration SIGTERM_REPORT_WAIT = Duration.ofSeconds(20);
+
   private final PrintWriter out;
-  private Masker masker;
+  private final boolean json;
+  private MigrationOutput output;
 
   public FlywayMigration(PrintWriter out) {
-    this.out = out;
+    this(out, false);
   }
 
-  /** Resolves the options against {@code env} and runs; returns the exit code. */
+  /**
+   * @param json one JSON object per line instead of text
+   */
+  public FlywayMigration(PrintWriter out, boolean json) {
+    this.out = out;
+    this.json = json;
+  }
+
+  /** Resolves the options against {@code env} and migrates; returns the exit code. */
   public int run(MigrateSettings.Options options, Map<String, String> env) {
-    masker = ResolvedEnv.fromProcess(env).masker();
+    return run(options, env, false);
+  }
+
+  /**
+   * Resolves the options against {@code env}, then migrates or, with {@code repair}, repairs the
+   * history (removes failed rows, realigns checksums and descriptions with the files) and migrates
+   * nothing; returns the exit code.
+   */
+  public int run(MigrateSettings.Options options, Map<String, String> env, boolean repair) {
+    output =
+        new MigrationOutput(out, json, ResolvedEnv.fromProcess(env).masker(), Clock.systemUTC());
     knowSecret(env.get(MigrateSettings.DEFAULT_DATABASE_URL_ENV));
     knowSecret(env.get(MigrateSettings.FALLBACK_DATABASE_URL_ENV));
     if (options.databaseUrlEnv() != null && !options.databaseUrlEnv().isBlank()) {
@@ -70,19 +103,17 @@ public final class FlywayMigration {
       knowSecret(settings.databaseUrl());
       info = parse(settings);
     } catch (MigrateConfigException e) {
-      print("❌ Configuration error: " + e.getMessage());
+      output.error("❌ Configuration error: " + e.getMessage());
       return EXIT_CONFIGURATION;
     }
-    return run(settings, info);
-  }
-
-  private int run(MigrateSettings settings, PostgresConnectionInfo info) {
-    PostgresDataSource dataSource = new PostgresDataSource(info, settings.timeout());
+    FlywayEnvironment.ignored(env).forEach(output::warn);
+    PostgresDataSource dataSource =
+        new PostgresDataSource(info, settings.timeout(), settings.deadline());
     try (Connection ignored = dataSource.getConnection()) {
-      print(CHECKPOINT + "connected to " + info.displayUrl());
+      output.info(CHECKPOINT + "connected to " + info.displayUrl());
     } catch (SQLException | RuntimeException e) {
       VerificationOutcome.Failed failed = SqlFailures.classify(e, "Database connection failed");
-      print(
+      output.error(
           "❌ Migration could not run ("
               + failed.reason()
               + "): "
@@ -94,33 +125,55 @@ public final class FlywayMigration {
               + "s");
       return EXIT_UNREACHABLE;
     }
-    FluentConfiguration configuration =
-        Flyway.configure()
+    MigrationProgress progress = new MigrationProgress(output, System::nanoTime);
+    Flyway flyway =
+        settings
+            .flyway()
+            .applyTo(Flyway.configure())
             .dataSource(dataSource)
-            .locations("filesystem:" + settings.location())
+            .locations(
+                settings.locations().stream().map(p -> "filesystem:" + p).toArray(String[]::new))
             .schemas(settings.schema())
             .defaultSchema(settings.schema())
-            // Off until the spec can name placeholders: on, any ${...} in the SQL (a default
-            // 'Hello ${name}', a template in a string) fails the migration as an unknown
-            // placeholder. The checksum is of the file as written either way.
-            .placeholderReplacement(false)
-            .baselineOnMigrate(settings.baselineOnMigrate())
-            .baselineVersion(settings.baselineVersion())
-            .validateOnMigrate(true)
-            .cleanDisabled(true)
-            .callbacks(new ProgressCallback(this::print));
-    // A session-level lock instead of Flyway's transactional one: that transaction stays open for
-    // the whole run, and CREATE INDEX CONCURRENTLY waits for every open transaction to end - the
-    // migration would wait on its own lock forever.
-    configuration
-        .getPluginRegister()
-        .getPlugin(PostgreSQLConfigurationExtension.class)
-        .setTransactionalLock(false);
-    Flyway flyway = configuration.load();
+            .callbacks(progress)
+            .load();
+    if (repair) {
+      return repair(flyway, settings);
+    }
+    MigrationStop stop = new MigrationStop(dataSource, progress, output, settings.flyway().table());
+    CountDownLatch reported = new CountDownLatch(1);
+    Thread onSigterm =
+        new Thread(
+            () -> {
+              stop.stop(MigrationStop.Cause.SIGTERM);
+              try {
+                reported.await(SIGTERM_REPORT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "migrate-sigterm");
+    Runtime.getRuntime().addShutdownHook(onSigterm);
+    try (MigrationWatchdog ignored =
+        new MigrationWatchdog(progress, stop, output, settings.deadline())) {
+      return migrate(flyway, settings, progress);
+    } finally {
+      stop.close();
+      reported.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSigterm);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it returns now that the report is out
+      }
+    }
+  }
+
+  private int migrate(Flyway flyway, MigrateSettings settings, MigrationProgress progress) {
+    MigrationInfo current = null;
     try {
       MigrationInfoService before = flyway.info();
-      MigrationInfo current = before.current();
-      print(
+      current = before.current();
+      output.info(
           CHECKPOINT
               + "schema "
               + settings.schema()
@@ -128,28 +181,26 @@ public final class FlywayMigration {
               + (current == null ? "none" : version(current.getVersion())));
       MigrationInfo[] pending = before.pending();
       if (before.all().length == 0) {
-        print(
-            "⚠️ "
-                + CHECKPOINT
-                + "no V<version>__<description>.sql files in "
-                + settings.location());
+        output.warn(
+            "⚠️ " + CHECKPOINT + "no V<version>__<description>.sql files in " + where(settings));
       }
-      print(
+      output.info(
           CHECKPOINT
               + pending.length
               + " pending migration"
               + (pending.length == 1 ? "" : "s")
               + " in "
-              + settings.location());
+              + where(settings));
+      long started = System.nanoTime();
       MigrateResult result = flyway.migrate();
       if (!result.success) {
-        print("❌ MIGRATION FAILED: Flyway reported failure");
+        output.error("❌ MIGRATION FAILED: Flyway reported failure");
         return EXIT_FAILED;
       }
       if (current == null) {
         for (MigrationInfo applied : flyway.info().applied()) {
           if (applied.getType() != null && applied.getType().isBaseline()) {
-            print(
+            output.info(
                 CHECKPOINT
                     + "existing schema baselined at version "
                     + version(applied.getVersion())
@@ -161,52 +212,167 @@ public final class FlywayMigration {
           result.targetSchemaVersion != null
               ? result.targetSchemaVersion
               : currentVersion(flyway.info().current());
+      long millis = (System.nanoTime() - started) / 1_000_000;
       if (result.migrationsExecuted == 0) {
-        print("✅ " + CHECKPOINT + "schema is up to date (version " + target + ")");
+        output.info(
+            "✅ " + CHECKPOINT + "schema is up to date (version " + target + ")",
+            Map.of("version", target, "applied", 0));
       } else {
-        print(
+        output.info(
             "✅ "
                 + CHECKPOINT
                 + "applied "
                 + result.migrationsExecuted
                 + " migration"
                 + (result.migrationsExecuted == 1 ? "" : "s")
-                + ", schema now at version "
-                + target);
+                + " in "
+                + millis
+                + " ms, schema now at version "
+                + target,
+            Map.of("version", target, "applied", result.migrationsExecuted, "millis", millis));
       }
       return EXIT_OK;
     } catch (FlywayMigrateException e) {
       MigrationInfo failed = e.getMigration();
-      String which =
-          failed == null ? "a migration" : name(failed) + " (" + failed.getScript() + ")";
-      print("❌ MIGRATION FAILED: " + which + ": " + databaseError(e));
-      if (e.isExecutableInTransaction()) {
-        print(
-            "❌ its changes were rolled back; migrations before it stay applied. Fix the script"
-                + " and run migrate again.");
-      } else {
-        print(
-            "❌ it ran outside a transaction: its changes may be partly applied. Repair the"
-                + " schema and the Flyway history before running migrate again.");
-      }
-      return EXIT_FAILED;
+      boolean transactional = e.isExecutableInTransaction();
+      report(
+          new FailureReport(
+              failed == null ? null : name(failed),
+              StatementError.of(e, failed == null ? null : failed.getScript()),
+              transactional,
+              !transactional && failed != null && recordedAsFailed(flyway, failed),
+              progress.stopped(),
+              settings.schema(),
+              settings.flyway().table(),
+              safeCurrentVersion(flyway)));
+      return progress.stopped() != null ? EXIT_STOPPED : EXIT_FAILED;
     } catch (FlywayException e) {
-      VerificationOutcome.Failed failed = SqlFailures.classify(e, "Migration failed");
-      if (failed.reason() == VerificationReason.DatabaseUnreachable
-          || failed.reason() == VerificationReason.DatabaseAuthFailed) {
-        print("❌ Migration stopped (" + failed.reason() + "): " + failed.message());
-        return EXIT_UNREACHABLE;
-      }
-      print("❌ MIGRATION FAILED: " + masker.maskThrowable(e));
-      String message = String.valueOf(e.getMessage());
-      if (message.contains("non-empty schema")) {
-        print(
-            "❌ the schema already holds tables but has no Flyway history: pass"
-                + " --baseline-on-migrate (migration.flyway.baselineOnMigrate) to record"
-                + " --baseline-version as applied");
-      }
+      return otherFailure(flyway, settings, progress, e);
+    }
+  }
+
+  private int otherFailure(
+      Flyway flyway, MigrateSettings settings, MigrationProgress progress, FlywayException e) {
+    VerificationOutcome.Failed failed = SqlFailures.classify(e, "Migration failed");
+    if (failed.reason() == VerificationReason.DatabaseUnreachable
+        || failed.reason() == VerificationReason.DatabaseAuthFailed) {
+      output.error("❌ Migration stopped (" + failed.reason() + "): " + failed.message());
+      return EXIT_UNREACHABLE;
+    }
+    if (progress.stopped() != null) {
+      report(
+          new FailureReport(
+              null,
+              null,
+              true,
+              false,
+              progress.stopped(),
+              settings.schema(),
+              settings.flyway().table(),
+              safeCurrentVersion(flyway)));
+      return EXIT_STOPPED;
+    }
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("Detected both transactional and non-transactional")) {
+      // Flyway refuses the file before running any of it; which file is the next pending one.
+      MigrationInfo next = nextPending(flyway);
+      StatementError error = StatementError.of(e, next == null ? null : next.getScript());
+      output.error(
+          "❌ MIGRATION FAILED: "
+              + (next == null ? "a migration" : name(next))
+              + " ("
+              + error.where()
+              + "): "
+              + error.text(),
+          error.details());
+      output.error(
+          "❌ it mixes statements that must run in a transaction with ones that cannot (CREATE"
+              + " INDEX CONCURRENTLY, ...); nothing of it ran. Put them in separate migrations, or"
+              + " allow it with migration.flyway.mixed: true (--mixed): the file then runs"
+              + " outside a transaction.");
       return EXIT_FAILED;
     }
+    output.error("❌ MIGRATION FAILED: " + output.masker().maskThrowable(e));
+    if (message.contains("non-empty schema")) {
+      output.error(
+          "❌ the schema already holds tables but has no Flyway history: pass"
+              + " --baseline-on-migrate (migration.flyway.baselineOnMigrate) to record"
+              + " --baseline-version as applied");
+    } else if (message.contains("failed migration")) {
+      output.error(
+          "❌ an earlier run of a migration outside a transaction failed and is recorded as"
+              + " failed: see "
+              + FailureReport.REPAIR_DOCS);
+    }
+    return EXIT_FAILED;
+  }
+
+  private int repair(Flyway flyway, MigrateSettings settings) {
+    try {
+      RepairResult result = flyway.repair();
+      int removed = result.migrationsRemoved == null ? 0 : result.migrationsRemoved.size();
+      int aligned = result.migrationsAligned == null ? 0 : result.migrationsAligned.size();
+      output.info(
+          "✅ "
+              + CHECKPOINT
+              + "history repaired in schema "
+              + settings.schema()
+              + ": "
+              + removed
+              + " failed row"
+              + (removed == 1 ? "" : "s")
+              + " removed, "
+              + aligned
+              + " row"
+              + (aligned == 1 ? "" : "s")
+              + " realigned with the files; run migrate to apply what is pending",
+          Map.of("removed", removed, "aligned", aligned));
+      return EXIT_OK;
+    } catch (FlywayException e) {
+      output.error("❌ REPAIR FAILED: " + output.masker().maskThrowable(e));
+      return EXIT_FAILED;
+    }
+  }
+
+  private void report(FailureReport report) {
+    report.lines().forEach(line -> output.error(line.text(), line.details()));
+  }
+
+  private static boolean recordedAsFailed(Flyway flyway, MigrationInfo migration) {
+    try {
+      for (MigrationInfo info : flyway.info().all()) {
+        if (info.getState() != null
+            && info.getState().isFailed()
+            && java.util.Objects.equals(info.getVersion(), migration.getVersion())
+            && java.util.Objects.equals(info.getScript(), migration.getScript())) {
+          return true;
+        }
+      }
+      return false;
+    } catch (FlywayException e) {
+      return false;
+    }
+  }
+
+  private static MigrationInfo nextPending(Flyway flyway) {
+    try {
+      MigrationInfo[] pending = flyway.info().pending();
+      return pending.length == 0 ? null : pending[0];
+    } catch (FlywayException e) {
+      return null;
+    }
+  }
+
+  private static String safeCurrentVersion(Flyway flyway) {
+    try {
+      return currentVersion(flyway.info().current());
+    } catch (FlywayException e) {
+      return "unknown";
+    }
+  }
+
+  private static String where(MigrateSettings settings) {
+    return settings.locations().stream().map(Path::toString).collect(Collectors.joining(", "));
   }
 
   /** {@code V115 calendars}; for a baseline or repeatable migration, its description only. */
@@ -225,25 +391,6 @@ public final class FlywayMigration {
     return info == null ? "none" : version(info.getVersion());
   }
 
-  /** The database's own message (SQL state and text) when there is one, else Flyway's. */
-  private String databaseError(FlywayException e) {
-    SQLException sql = sqlCause(e);
-    if (sql != null) {
-      String state = sql.getSQLState() == null ? "" : " [SQL state " + sql.getSQLState() + "]";
-      return masker.maskText(sql.getMessage()) + state;
-    }
-    return masker.maskThrowable(e);
-  }
-
-  private static SQLException sqlCause(Throwable t) {
-    for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
-      if (t instanceof SQLException sql) {
-        return sql;
-      }
-    }
-    return null;
-  }
-
   private static PostgresConnectionInfo parse(MigrateSettings settings) {
     try {
       return PostgresConnectionInfo.parse(settings.databaseUrl());
@@ -255,12 +402,7 @@ public final class FlywayMigration {
 
   private void knowSecret(String value) {
     if (value != null && !value.isBlank()) {
-      masker = masker.plusKnownSecrets(List.of(value));
+      output.maskWith(output.masker().plusKnownSecrets(List.of(value)));
     }
-  }
-
-  private void print(String text) {
-    out.println(masker.maskText(text));
-    out.flush();
   }
 }

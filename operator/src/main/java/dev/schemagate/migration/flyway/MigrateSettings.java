@@ -4,29 +4,31 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * What one run of {@code schemagate migrate} needs, resolved from command-line options (which win)
  * and the environment.
  *
- * @param location directory holding the {@code V<version>__<description>.sql} files
+ * @param locations directories holding the {@code V<version>__<description>.sql} files (Flyway
+ *     reads them all, as one set)
  * @param schema the schema Flyway migrates and keeps its history table in
- * @param baselineOnMigrate baseline a non-empty schema that has no history table yet
- * @param baselineVersion the version such a baseline records
+ * @param flyway the Flyway settings the project chose
  * @param databaseUrlEnv the name of the variable the database URL was read from
  * @param databaseUrl the database URL (a secret: never print it unmasked)
  * @param timeout bound on connecting
+ * @param deadline how long the whole run may take before it is stopped; null for no bound
  */
 public record MigrateSettings(
-    Path location,
+    List<Path> locations,
     String schema,
-    boolean baselineOnMigrate,
-    String baselineVersion,
+    FlywaySettings flyway,
     String databaseUrlEnv,
     String databaseUrl,
-    Duration timeout) {
+    Duration timeout,
+    Duration deadline) {
 
   /** The variable the operator's migration Job puts the database URL in. */
   public static final String DEFAULT_DATABASE_URL_ENV = "SCHEMAGATE_DATABASE_URL";
@@ -37,19 +39,20 @@ public record MigrateSettings(
   public static final String LOCATION_ENV = "SCHEMAGATE_MIGRATE_LOCATION";
   public static final String SCHEMA_ENV = "SCHEMAGATE_MIGRATE_SCHEMA";
   public static final String TIMEOUT_ENV = "SCHEMAGATE_MIGRATE_TIMEOUT";
+  public static final String DEADLINE_ENV = "SCHEMAGATE_MIGRATE_DEADLINE";
 
   public static final String DEFAULT_SCHEMA = "public";
-  public static final String DEFAULT_BASELINE_VERSION = "1";
+  public static final String DEFAULT_BASELINE_VERSION = FlywaySettings.DEFAULT_BASELINE_VERSION;
   public static final String DEFAULT_TIMEOUT = "10";
 
   /** Raw option values as given on the command line; null when an option was not given. */
   public record Options(
-      String location,
+      List<String> locations,
       String schema,
-      boolean baselineOnMigrate,
-      String baselineVersion,
+      FlywaySettings.Options flyway,
       String databaseUrlEnv,
-      String timeout) {}
+      String timeout,
+      String deadline) {}
 
   /**
    * Options first, then the environment, then the defaults.
@@ -58,37 +61,15 @@ public record MigrateSettings(
    *     valid; its message never contains the database URL
    */
   public static MigrateSettings resolve(Options options, Map<String, String> env) {
-    String locationText = pick(options.location(), env, LOCATION_ENV, null);
-    if (locationText == null) {
-      throw new MigrateConfigException(
-          "no migration directory: set --location <dir> (env " + LOCATION_ENV + ")");
-    }
-    Path location;
-    try {
-      location = Path.of(locationText).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      throw new MigrateConfigException("--location " + locationText + " is not a valid path");
-    }
-    if (!Files.isDirectory(location)) {
-      throw new MigrateConfigException(
-          "--location " + locationText + " is not a directory (or cannot be read)");
-    }
+    List<Path> locations = locations(options.locations(), env);
     String schema = pick(options.schema(), env, SCHEMA_ENV, DEFAULT_SCHEMA);
-    String baselineVersion =
-        options.baselineVersion() == null || options.baselineVersion().isBlank()
-            ? DEFAULT_BASELINE_VERSION
-            : options.baselineVersion().strip();
-    try {
-      MigrationVersion.fromVersion(baselineVersion);
-    } catch (RuntimeException e) {
-      throw new MigrateConfigException(
-          "--baseline-version " + baselineVersion + " is not a Flyway version such as 1 or 2.1");
-    }
-    if (!baselineVersion.matches("[0-9]+([._][0-9]+)*")) {
-      throw new MigrateConfigException(
-          "--baseline-version " + baselineVersion + " is not a Flyway version such as 1 or 2.1");
-    }
-    Duration timeout = seconds(pick(options.timeout(), env, TIMEOUT_ENV, DEFAULT_TIMEOUT));
+    FlywaySettings flyway = FlywaySettings.resolve(options.flyway());
+    Duration timeout =
+        seconds(
+            "--timeout", TIMEOUT_ENV, pick(options.timeout(), env, TIMEOUT_ENV, DEFAULT_TIMEOUT));
+    String deadlineText = pick(options.deadline(), env, DEADLINE_ENV, null);
+    Duration deadline =
+        deadlineText == null ? null : seconds("--deadline", DEADLINE_ENV, deadlineText);
 
     String urlEnv;
     String url;
@@ -119,32 +100,62 @@ public record MigrateSettings(
               + FALLBACK_DATABASE_URL_ENV
               + " is set (or name another variable with --database-url-env)");
     }
-    return new MigrateSettings(
-        location,
-        schema,
-        options.baselineOnMigrate(),
-        baselineVersion,
-        urlEnv,
-        url.strip(),
-        timeout);
+    return new MigrateSettings(locations, schema, flyway, urlEnv, url.strip(), timeout, deadline);
   }
 
   /** Never shows the database URL. */
   @Override
   public String toString() {
-    return "MigrateSettings[location="
-        + location
+    return "MigrateSettings[locations="
+        + locations
         + ", schema="
         + schema
-        + ", baselineOnMigrate="
-        + baselineOnMigrate
-        + ", baselineVersion="
-        + baselineVersion
+        + ", flyway="
+        + flyway
         + ", databaseUrlEnv="
         + databaseUrlEnv
         + ", timeout="
         + timeout
+        + ", deadline="
+        + deadline
         + "]";
+  }
+
+  /**
+   * Every {@code --location} given, else the comma-separated directories of {@value #LOCATION_ENV};
+   * each must be a readable directory.
+   */
+  private static List<Path> locations(List<String> given, Map<String, String> env) {
+    List<String> texts = new ArrayList<>();
+    if (given != null) {
+      given.stream().filter(t -> !blank(t)).map(String::strip).forEach(texts::add);
+    }
+    if (texts.isEmpty() && !blank(env.get(LOCATION_ENV))) {
+      for (String part : env.get(LOCATION_ENV).split(",")) {
+        if (!part.isBlank()) {
+          texts.add(part.strip());
+        }
+      }
+    }
+    if (texts.isEmpty()) {
+      throw new MigrateConfigException(
+          "no migration directory: set --location <dir> (env " + LOCATION_ENV + ")");
+    }
+    List<Path> locations = new ArrayList<>();
+    for (String text : texts) {
+      Path location;
+      try {
+        location = Path.of(text).toAbsolutePath().normalize();
+      } catch (InvalidPathException e) {
+        throw new MigrateConfigException("--location " + text + " is not a valid path");
+      }
+      if (!Files.isDirectory(location)) {
+        throw new MigrateConfigException(
+            "--location " + text + " is not a directory (or cannot be read)");
+      }
+      locations.add(location);
+    }
+    return List.copyOf(locations);
   }
 
   private static String pick(String option, Map<String, String> env, String name, String dflt) {
@@ -159,7 +170,7 @@ public record MigrateSettings(
     return s == null || s.isBlank();
   }
 
-  private static Duration seconds(String value) {
+  private static Duration seconds(String option, String envName, String value) {
     long n;
     try {
       n = Long.parseLong(value);
@@ -168,8 +179,9 @@ public record MigrateSettings(
     }
     if (n <= 0 || n > Integer.MAX_VALUE) {
       throw new MigrateConfigException(
-          "--timeout (env "
-              + TIMEOUT_ENV
+          option
+              + " (env "
+              + envName
               + ") must be a positive whole number of seconds, not \""
               + value
               + "\"");

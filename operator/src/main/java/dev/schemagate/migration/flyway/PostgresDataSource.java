@@ -8,8 +8,11 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
 
 /**
  * Connections for Flyway: the credential-free JDBC URL plus user and password as driver properties,
@@ -22,26 +25,47 @@ final class PostgresDataSource implements DataSource {
   private static final Map<String, String> DRIVER_DEFAULTS =
       Map.of("ApplicationName", "schemagate migrate");
 
+  /**
+   * How long a read may wait beyond the run's deadline: the stop cancels the running statement at
+   * the deadline, and a database that does not even answer that is given up this much later.
+   */
+  static final Duration READ_GRACE = Duration.ofSeconds(30);
+
   private final PostgresConnectionInfo info;
   private final Duration timeout;
+  private final Duration readTimeout;
+  private final Set<Integer> backendPids = ConcurrentHashMap.newKeySet();
 
-  PostgresDataSource(PostgresConnectionInfo info, Duration timeout) {
+  /**
+   * @param deadline the run's deadline, null for none
+   */
+  PostgresDataSource(PostgresConnectionInfo info, Duration timeout, Duration deadline) {
     this.info = info;
     this.timeout = timeout;
+    this.readTimeout = deadline == null ? null : deadline.plus(READ_GRACE);
   }
 
   @Override
   public Connection getConnection() throws SQLException {
-    return ConnectionParameters.connect(info, DRIVER_DEFAULTS, timeouts());
+    Connection connection = ConnectionParameters.connect(info, DRIVER_DEFAULTS, timeouts());
+    backendPids.add(connection.unwrap(PGConnection.class).getBackendPID());
+    return connection;
+  }
+
+  /** The server processes of every connection handed out, for a stop to cancel their work. */
+  Set<Integer> backendPids() {
+    return Set.copyOf(backendPids);
   }
 
   /**
    * Connecting and logging in are bounded by {@code --timeout}, and no database URL lifts that
-   * ({@link ConnectionParameters}). Reading is not bounded by schemagate: a migration may
-   * legitimately run for hours; a {@code socketTimeout} in the URL applies as given.
+   * ({@link ConnectionParameters}). Reading is bounded by the deadline plus {@link #READ_GRACE}
+   * when there is a deadline (no statement can usefully run longer than the run), else not by
+   * schemagate: a migration may legitimately run for hours; a shorter {@code socketTimeout} in the
+   * URL applies as given.
    */
   ConnectionParameters.Timeouts timeouts() {
-    return new ConnectionParameters.Timeouts(timeout, timeout, null);
+    return new ConnectionParameters.Timeouts(timeout, timeout, readTimeout);
   }
 
   @Override
