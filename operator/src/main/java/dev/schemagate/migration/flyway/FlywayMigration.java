@@ -298,6 +298,13 @@ public final class FlywayMigration {
           "❌ the schema already holds tables but has no Flyway history: pass"
               + " --baseline-on-migrate (migration.flyway.baselineOnMigrate) to record"
               + " --baseline-version as applied");
+    } else if (message.contains("Unable to calculate checksum")
+        && hasCause(e, java.nio.charset.CharacterCodingException.class)) {
+      output.error(
+          "❌ a file is not written in "
+              + settings.flyway().encoding().name()
+              + ": set its encoding with migration.flyway.encoding (--encoding), e.g."
+              + " ISO-8859-1");
     } else if (message.contains("failed migration")) {
       output.error(
           "❌ an earlier run of a migration outside a transaction failed and is recorded as"
@@ -352,6 +359,15 @@ public final class FlywayMigration {
     } catch (FlywayException e) {
       return false;
     }
+  }
+
+  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static MigrationInfo nextPending(Flyway flyway) {

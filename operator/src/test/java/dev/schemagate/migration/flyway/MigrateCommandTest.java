@@ -138,11 +138,10 @@ class MigrateCommandTest {
     assertThat(text)
         .contains("🔧 MIGRATION CHECKPOINT: connected to postgresql://postgres:***@localhost:")
         .contains("current version: none")
-        .contains("applying V1 business ...")
-        .contains("applying V2 leads ...")
-        .containsPattern("applied in \\d+ ms")
-        .contains("schema now at version 2");
-    assertThat(text.indexOf("applying V1")).isLessThan(text.indexOf("applying V2"));
+        .containsPattern("applied V1 business \\(V1__business.sql\\) in \\d+ ms")
+        .containsPattern("applied V2 leads \\(V2__leads.sql\\) in \\d+ ms")
+        .containsPattern("applied 2 migrations in \\d+ ms, schema now at version 2");
+    assertThat(text.indexOf("applied V1")).isLessThan(text.indexOf("applied V2"));
     assertThat(tableExists("business")).isTrue();
     assertThat(tableExists("leads")).isTrue();
     assertThat(history()).containsEntry("1", true).containsEntry("2", true).hasSize(2);
@@ -159,7 +158,7 @@ class MigrateCommandTest {
     assertThat(out.toString())
         .contains("current version: 2")
         .contains("schema is up to date (version 2)")
-        .doesNotContain("applying");
+        .doesNotContain("applied V");
     assertThat(history()).hasSize(2);
   }
 
@@ -172,9 +171,8 @@ class MigrateCommandTest {
 
     String text = out.toString();
     assertThat(text)
-        .contains("applying V3 broken ...")
-        .contains("MIGRATION FAILED: V3 broken (V3__broken.sql)")
-        .contains("syntax error")
+        .contains("MIGRATION FAILED: V3 broken (V3__broken.sql, line 2): syntax error at or near")
+        .contains("[SQL state 42601] in: CREATE TABLEE oops (id INT)")
         .contains("rolled back");
     assertThat(tableExists("business")).isTrue();
     assertThat(tableExists("leads")).isTrue();
@@ -194,8 +192,8 @@ class MigrateCommandTest {
 
     assertThat(out.toString())
         .contains("existing schema baselined at version 1")
-        .doesNotContain("applying V1")
-        .contains("applying V2 leads ...")
+        .doesNotContain("applied V1")
+        .contains("applied V2 leads")
         .contains("schema now at version 2");
     assertThat(tableExists("leads")).isTrue();
     assertThat(history()).containsEntry("1", true).containsEntry("2", true);
@@ -439,9 +437,9 @@ class MigrateCommandTest {
 
     assertThat(out.toString())
         .contains("existing schema baselined at version 2")
-        .doesNotContain("applying V1")
-        .doesNotContain("applying V2")
-        .contains("applying V3 notes ...")
+        .doesNotContain("applied V1")
+        .doesNotContain("applied V2")
+        .contains("applied V3 notes")
         .contains("schema now at version 3");
     assertThat(tableExists("leads")).isFalse();
     assertThat(tableExists("notes")).isTrue();
