@@ -46,7 +46,12 @@ record StatementError(String file, int line, String statement, String message, S
         line = migrate.getLineNumber();
       }
     }
-    String message = databaseMessage(error);
+    // Flyway's statement starts with the comments before it (its line is the statement's own).
+    int commentChars = statement == null ? 0 : commentChars(statement);
+    if (statement != null) {
+      statement = statement.substring(commentChars);
+    }
+    String message = databaseMessage(error, commentChars);
     String sqlState = sqlState(error);
     if (message == null) {
       message = String.valueOf(error.getMessage());
@@ -58,6 +63,25 @@ record StatementError(String file, int line, String statement, String message, S
       }
     }
     return new StatementError(file, line, cut(statement), message, sqlState);
+  }
+
+  /**
+   * How many characters at the start of {@code statement} are blank lines or {@code --} comments.
+   */
+  static int commentChars(String statement) {
+    int at = 0;
+    while (at < statement.length()) {
+      int end = statement.indexOf('\n', at);
+      if (end < 0) {
+        break;
+      }
+      String line = statement.substring(at, end).strip();
+      if (!line.isEmpty() && !line.startsWith("--")) {
+        break;
+      }
+      at = end + 1;
+    }
+    return at;
   }
 
   /** {@code V3__orders.sql, line 12}, or what of it is known. */
@@ -102,7 +126,7 @@ record StatementError(String file, int line, String statement, String message, S
   }
 
   /** The server's sentence without {@code ERROR:} and {@code Position: n}; else the driver's. */
-  private static String databaseMessage(Throwable error) {
+  private static String databaseMessage(Throwable error, int commentChars) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof PSQLException psql) {
         ServerErrorMessage server = psql.getServerErrorMessage();
@@ -111,8 +135,9 @@ record StatementError(String file, int line, String statement, String message, S
           if (server.getDetail() != null) {
             text.append(" (").append(server.getDetail()).append(')');
           }
-          if (server.getPosition() > 0) {
-            text.append(", at character ").append(server.getPosition()).append(" of the statement");
+          int position = server.getPosition() - commentChars;
+          if (position > 0) {
+            text.append(", at character ").append(position).append(" of the statement");
           }
           return text.toString();
         }
