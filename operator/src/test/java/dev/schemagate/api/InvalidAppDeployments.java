@@ -235,7 +235,82 @@ public final class InvalidAppDeployments {
             o -> spec(o).with("schema").with("flyway").put("minVersion", "v117"),
             "schema",
             "$.spec.schema.flyway.minVersion",
+            "pattern"),
+        new Case(
+            "Flyway with no migrations to run",
+            o -> {
+              flyway(o).remove("configMapRef");
+              flyway(o).put("mixed", true);
+            },
+            "cel",
+            "$.spec.migration.flyway",
+            "migration.flyway needs migrations"),
+        new Case(
+            "Flyway configMapRefs naming one ConfigMap twice",
+            o -> {
+              ArrayNode refs = flyway(o).putArray("configMapRefs");
+              refs.addObject().put("name", "sql-a");
+              refs.addObject().put("name", "sql-a");
+            },
+            "cel",
+            "$.spec.migration.flyway.configMapRefs",
+            "must not name a ConfigMap twice"),
+        new Case(
+            "Flyway location that is not an absolute path",
+            o -> flyway(o).putArray("locations").add("db/migrations"),
+            "cel",
+            "$.spec.migration.flyway.locations",
+            "must be absolute paths"),
+        new Case(
+            "Flyway location that climbs out with ..",
+            o -> flyway(o).putArray("locations").add("/app/../etc"),
+            "cel",
+            "$.spec.migration.flyway.locations",
+            "must be absolute paths"),
+        new Case(
+            "Flyway placeholder values while placeholders are off",
+            o -> flyway(o).putObject("placeholders").putObject("values").put("owner", "shop"),
+            "cel",
+            "$.spec.migration.flyway.placeholders",
+            "need enabled: true"),
+        new Case(
+            "Flyway placeholder name with a space",
+            o -> {
+              ObjectNode placeholders = flyway(o).putObject("placeholders");
+              placeholders.put("enabled", true);
+              placeholders.putObject("values").put("shop owner", "x");
+            },
+            "cel",
+            "$.spec.migration.flyway.placeholders",
+            "names are letters, digits"),
+        new Case(
+            "Flyway clean, which schemagate never runs",
+            o -> flyway(o).put("cleanDisabled", false),
+            "schema",
+            "$.spec.migration.flyway",
+            "additionalProperties"),
+        new Case(
+            "Flyway target that is not a version",
+            o -> flyway(o).put("target", "latest"),
+            "schema",
+            "$.spec.migration.flyway.target",
+            "pattern"),
+        new Case(
+            "Flyway history table name that is not a plain name",
+            o -> flyway(o).put("table", "history; DROP TABLE orders"),
+            "schema",
+            "$.spec.migration.flyway.table",
             "pattern"));
+  }
+
+  /** migration.flyway in place of migration.command, with one ConfigMap. */
+  private static ObjectNode flyway(ObjectNode o) {
+    ObjectNode migration = migration(o);
+    if (!migration.has("flyway")) {
+      migration.remove("command");
+      migration.putObject("flyway").putObject("configMapRef").put("name", "sql");
+    }
+    return (ObjectNode) migration.get("flyway");
   }
 
   private static ObjectNode spec(ObjectNode o) {

@@ -149,6 +149,13 @@ class CrdOnRealApiServerTest {
               "unknown field \"spec.componets\"",
               null,
               "fieldValidation=Strict fails while decoding, before validation: 400 BadRequest"
+                  + " 'strict decoding error', no causes, no field"),
+          "Flyway clean, which schemagate never runs",
+          new Expected(
+              400,
+              "unknown field \"spec.migration.flyway.cleanDisabled\"",
+              null,
+              "fieldValidation=Strict fails while decoding, before validation: 400 BadRequest"
                   + " 'strict decoding error', no causes, no field"));
 
   /**
