@@ -24,7 +24,7 @@ import java.util.Map;
 public final class MigrationJobs {
 
   static final String CONTAINER = "migrate";
-  static final String FLYWAY_MOUNT = "/schemagate/migrations";
+  static final String FLYWAY_MOUNT = FlywaySources.CONFIG_MAP_MOUNT;
 
   private MigrationJobs() {}
 
@@ -48,18 +48,15 @@ public final class MigrationJobs {
       // schemagate's own image: the restricted Pod Security Standard, a read-only root and a
       // small writable /tmp for the JVM.
       pod.withSecurityContext(Restricted.podSecurityContext())
-          .addNewVolume()
-          .withName("migrations")
-          .withNewConfigMap()
-          .withName(migration.getFlyway().getConfigMapRef().getName())
-          .endConfigMap()
-          .endVolume()
+          .withVolumes(FlywaySources.of(migration.getFlyway()).volumes())
           .addNewVolume()
           .withName("tmp")
           .withNewEmptyDir()
           .withSizeLimit(new Quantity("16Mi"))
           .endEmptyDir()
-          .endVolume();
+          .endVolume()
+          .withInitContainers(
+              FlywaySources.of(migration.getFlyway()).copyContainers(spec.getImage()));
     }
     return new JobBuilder()
         .withNewMetadata()
@@ -73,7 +70,7 @@ public final class MigrationJobs {
         .withBackoffLimit(migration.getBackoffLimit() == null ? 1 : migration.getBackoffLimit())
         .withActiveDeadlineSeconds(
             migration.getActiveDeadlineSeconds() == null
-                ? 1800L
+                ? MigrationDeadline.DEFAULT_ACTIVE_DEADLINE_SECONDS
                 : migration.getActiveDeadlineSeconds())
         // Never two migration pods at once: a replacement starts only after the old one failed.
         .withPodReplacementPolicy("Failed")
@@ -120,26 +117,25 @@ public final class MigrationJobs {
             .endSecretKeyRef()
             .endValueFrom()
             .build());
-    List<String> args = new ArrayList<>(List.of("migrate", "--location", FLYWAY_MOUNT));
+    FlywaySources sources = FlywaySources.of(migration.getFlyway());
+    List<String> args = new ArrayList<>(List.of("migrate"));
+    for (String location : sources.locations()) {
+      args.addAll(List.of("--location", location));
+    }
     if (spec.getDatabase().getSchema() != null) {
       args.addAll(List.of("--schema", spec.getDatabase().getSchema()));
     }
-    if (Boolean.TRUE.equals(migration.getFlyway().getBaselineOnMigrate())) {
-      args.add("--baseline-on-migrate");
-      if (migration.getFlyway().getBaselineVersion() != null) {
-        args.addAll(List.of("--baseline-version", migration.getFlyway().getBaselineVersion()));
-      }
-    }
+    args.addAll(FlywayArguments.of(migration.getFlyway()));
+    args.addAll(
+        List.of(
+            "--deadline",
+            String.valueOf(MigrationDeadline.seconds(migration.getActiveDeadlineSeconds()))));
     return container
         .withImage(operatorImage)
         .withArgs(args)
         .withEnv(env)
         .withSecurityContext(Restricted.containerSecurityContext())
-        .addNewVolumeMount()
-        .withName("migrations")
-        .withMountPath(FLYWAY_MOUNT)
-        .withReadOnly(true)
-        .endVolumeMount()
+        .withVolumeMounts(sources.mounts())
         .addNewVolumeMount()
         .withName("tmp")
         .withMountPath("/tmp")

@@ -98,6 +98,20 @@ class PodSecurityOnRealApiServerTest {
     assertThat(create("flyway", spec).getMetadata().getUid()).isNotEmpty();
   }
 
+  /** With migrations from the application image: its copy containers meet restricted too. */
+  @Test
+  void theFlywayMigrationPodCopyingFromTheApplicationImageIsAdmitted() {
+    AppDeployment app = shop();
+    app.getSpec().getMigration().getFlyway().setLocations(java.util.List.of("/app/db/migrations"));
+    PodSpec spec =
+        MigrationJobs.build(app, "shop-migrate", "abd", "", IMAGE)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(spec.getInitContainers()).hasSize(1);
+    assertThat(create("flyway-image", spec).getMetadata().getUid()).isNotEmpty();
+  }
+
   @Test
   void theSchemaGateInitContainerIsAdmittedBesideARestrictedAppContainer() {
     AppDeployment app = shop();
