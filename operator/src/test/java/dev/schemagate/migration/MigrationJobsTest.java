@@ -224,7 +224,7 @@ class MigrationJobsTest {
             s.executeQuery(
                 "SELECT script FROM "
                     + schema
-                    + ".flyway_schema_history ORDER BY installed_rank")) {
+                    + ".flyway_schema_history WHERE type = 'SQL' ORDER BY installed_rank")) {
       List<String> scripts = new ArrayList<>();
       while (rs.next()) {
         scripts.add(rs.getString(1));
