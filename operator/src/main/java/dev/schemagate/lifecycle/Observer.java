@@ -3,6 +3,8 @@ package dev.schemagate.lifecycle;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.api.FlywayConfigMapRef;
+import dev.schemagate.api.FlywayMigrationSpec;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.MigrationStatus;
 import dev.schemagate.schema.SchemaRequirements;
@@ -29,7 +31,7 @@ import java.util.Objects;
 
 /**
  * Builds {@link Observed} from the informer caches. Two reads go to the API server: the Flyway
- * ConfigMap (its content is part of the revision) and the referenced Secrets (are they there, do
+ * ConfigMaps (their content is part of the revision) and the referenced Secrets (are they there, do
  * they hold the key; schema requirements PostgreSQL cannot hold are a config problem too), plus one
  * GET of the migration Job when the cache has not seen a Job that status says was created, so a
  * stale cache is never taken for a deleted Job.
@@ -58,13 +60,27 @@ final class Observer {
 
     List<String> problems = new ArrayList<>();
     Map<String, String> flywayFiles = Map.of();
-    if (spec.getMigration().getFlyway() != null) {
-      String name = spec.getMigration().getFlyway().getConfigMapRef().getName();
+    Map<String, Map<String, String>> flywayConfigMaps = new HashMap<>();
+    FlywayMigrationSpec flyway = spec.getMigration().getFlyway();
+    if (flyway != null && flyway.getConfigMapRef() != null) {
+      String name = flyway.getConfigMapRef().getName();
       ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(name).get();
       if (configMap == null) {
         problems.add("spec.migration.flyway.configMapRef: ConfigMap \"" + name + "\" not found");
       } else {
         flywayFiles = flywayFiles(configMap);
+      }
+    }
+    if (flyway != null && flyway.getConfigMapRefs() != null) {
+      for (FlywayConfigMapRef ref : flyway.getConfigMapRefs()) {
+        ConfigMap configMap =
+            client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
+        if (configMap == null) {
+          problems.add(
+              "spec.migration.flyway.configMapRefs: ConfigMap \"" + ref.getName() + "\" not found");
+        } else {
+          flywayConfigMaps.put(ref.getName(), flywayFiles(configMap));
+        }
       }
     }
     Resolution database = secrets.databaseUrl(spec);
@@ -83,7 +99,7 @@ final class Observer {
       problems.add(e.getMessage());
     }
 
-    String revision = Revision.of(spec, flywayFiles);
+    String revision = Revision.of(spec, flywayFiles, flywayConfigMaps);
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
     List<JobView> jobs = new ArrayList<>();
     for (Job job : context.getSecondaryResources(Job.class)) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.api.FlywayMigrationSpec;
+import dev.schemagate.api.FlywayPlaceholdersSpec;
 import dev.schemagate.api.MigrationSpec;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,10 +19,13 @@ import java.util.TreeMap;
  * The revision: a short, stable hash of everything that can change what the migration does.
  *
  * <p>Inputs: {@code spec.image}, {@code spec.env}, {@code spec.envFrom}, and of {@code
- * spec.migration} the image, command, args, env and the Flyway ConfigMap's name and content.
- * Replicas, components, the schema requirements, backoffLimit and activeDeadlineSeconds are not
- * inputs: changing them never runs a migration. The hash is SHA-256 over canonical JSON (keys
- * sorted, nulls and empty lists left out), so it is the same on every JVM and for any field order.
+ * spec.migration} the image, command, args, env, the Flyway ConfigMaps' names and content, and the
+ * Flyway settings that change what runs (every one but the PostgreSQL lock: how Flyway locks does
+ * not change what it applies). Replicas, components, the schema requirements, backoffLimit and
+ * activeDeadlineSeconds are not inputs: changing them never runs a migration. Inputs added later
+ * enter the hash only when set, so an AppDeployment that does not use them keeps its revision. The
+ * hash is SHA-256 over canonical JSON (keys sorted, nulls and empty lists left out), so it is the
+ * same on every JVM and for any field order.
  */
 public final class Revision {
 
@@ -39,6 +44,18 @@ public final class Revision {
    * @param flywayFiles the Flyway ConfigMap's data (file name to SQL), empty in command mode
    */
   public static String of(AppDeploymentSpec spec, Map<String, String> flywayFiles) {
+    return of(spec, flywayFiles, Map.of());
+  }
+
+  /**
+   * @param flywayFiles the data of {@code flyway.configMapRef} (file name to SQL), empty in command
+   *     mode
+   * @param flywayConfigMaps the data of each of {@code flyway.configMapRefs}, by ConfigMap name
+   */
+  public static String of(
+      AppDeploymentSpec spec,
+      Map<String, String> flywayFiles,
+      Map<String, Map<String, String>> flywayConfigMaps) {
     Map<String, Object> inputs = new LinkedHashMap<>();
     inputs.put("image", spec.getImage());
     inputs.put("env", spec.getEnv());
@@ -53,8 +70,53 @@ public final class Revision {
         inputs.put("flywayConfigMap", migration.getFlyway().getConfigMapRef().getName());
         inputs.put("flywayFiles", new TreeMap<>(flywayFiles));
       }
+      if (migration.getFlyway() != null) {
+        Map<String, Object> configMaps = new TreeMap<>();
+        flywayConfigMaps.forEach((name, files) -> configMaps.put(name, new TreeMap<>(files)));
+        inputs.put("flywayConfigMaps", configMaps);
+        inputs.put("flywaySettings", flywaySettings(migration.getFlyway()));
+      }
     }
     return hash(inputs);
+  }
+
+  /**
+   * The Flyway settings that change what runs, each only when it is not its default: the order of
+   * configMapRefs and locations (a version found twice fails), placeholders, mixed, encoding,
+   * outOfOrder, target, table, and the baseline.
+   */
+  static Map<String, Object> flywaySettings(FlywayMigrationSpec flyway) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    if (flyway.getConfigMapRefs() != null) {
+      settings.put(
+          "configMapRefs", flyway.getConfigMapRefs().stream().map(r -> r.getName()).toList());
+    }
+    settings.put("locations", flyway.getLocations());
+    if (Boolean.TRUE.equals(flyway.getBaselineOnMigrate())) {
+      settings.put("baselineOnMigrate", true);
+      settings.put("baselineVersion", flyway.getBaselineVersion());
+    }
+    FlywayPlaceholdersSpec placeholders = flyway.getPlaceholders();
+    if (placeholders != null && Boolean.TRUE.equals(placeholders.getEnabled())) {
+      Map<String, Object> replaced = new LinkedHashMap<>();
+      replaced.put("enabled", true);
+      replaced.put(
+          "values",
+          placeholders.getValues() == null ? null : new TreeMap<>(placeholders.getValues()));
+      replaced.put("prefix", placeholders.getPrefix());
+      replaced.put("suffix", placeholders.getSuffix());
+      settings.put("placeholders", replaced);
+    }
+    if (Boolean.TRUE.equals(flyway.getMixed())) {
+      settings.put("mixed", true);
+    }
+    settings.put("encoding", flyway.getEncoding());
+    if (Boolean.TRUE.equals(flyway.getOutOfOrder())) {
+      settings.put("outOfOrder", true);
+    }
+    settings.put("target", flyway.getTarget());
+    settings.put("table", flyway.getTable());
+    return settings;
   }
 
   /**
