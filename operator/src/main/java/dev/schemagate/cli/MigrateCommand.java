@@ -93,8 +93,9 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(
       names = "--placeholders",
       description =
-          "Replace ${name} in the SQL with the value of --placeholder name=value (and Flyway's"
-              + " built-in ${flyway:...}). Off unless given: then ${...} is left as written.")
+          // $${ is picocli's escape for a literal ${ in help text.
+          "Replace $${name} in the SQL with the value of --placeholder name=value (and Flyway's"
+              + " built-in $${flyway:...}). Off unless given: then $${...} is left as written.")
   boolean placeholders;
 
   @Option(
@@ -106,7 +107,7 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(
       names = "--placeholder-prefix",
       paramLabel = "<text>",
-      description = "What opens a placeholder. Needs --placeholders. Default: ${.")
+      description = "What opens a placeholder. Needs --placeholders. Default: $${.")
   String placeholderPrefix;
 
   @Option(

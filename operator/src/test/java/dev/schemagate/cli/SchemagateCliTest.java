@@ -35,6 +35,32 @@ class SchemagateCliTest {
   }
 
   @Test
+  void migrateHelpNamesEveryFlywaySettingAndItsDeadline() {
+    assertThat(run("migrate", "--help")).isZero();
+    assertThat(out.toString())
+        .contains(
+            "--placeholders",
+            "--placeholder=<name=value>",
+            "--placeholder-prefix",
+            "--placeholder-suffix",
+            "--mixed",
+            "--encoding",
+            "--postgresql-transactional-lock",
+            "--out-of-order",
+            "--target",
+            "--table",
+            "--baseline-on-migrate",
+            "--baseline-version",
+            "--deadline",
+            "SCHEMAGATE_MIGRATE_DEADLINE",
+            "--repair",
+            "Replace ${name} in the SQL",
+            "Default: ${.",
+            "4   stopped by --deadline")
+        .doesNotContain("--clean");
+  }
+
+  @Test
   void operatorHelpNamesItsSettingsAndTheirEnvironmentVariables() {
     run("operator", "--help");
     assertThat(out.toString())
