@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
       "0:schema check passed: every required table, column and index is present",
       "1:schema outdated: something is missing, or the Flyway history is behind or failed",
       "2:the check could not run on any attempt; the line printed names the reason:"
-          + " DatabaseUnreachable (the database did not answer), DatabaseAuthFailed (it refused"
+          + " DatabaseUnreachable (the database did not answer), DatabaseTlsFailed (it refused the"
+          + " TLS connection), DatabaseAuthFailed (it refused"
           + " the login), PermissionDenied, VerificationError",
       "3:configuration error: requirements, database URL or an option is missing or invalid"
     })

@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
       "1:a migration failed or the history does not match the files; the report names the file,"
           + " the line and the statement, and what the failure leaves behind",
       "2:the database could not be used; the line printed names the reason, as check-schema"
-          + " does: DatabaseUnreachable (it did not answer), DatabaseAuthFailed (it refused the"
+          + " does: DatabaseUnreachable (it did not answer), DatabaseTlsFailed (it refused the TLS"
+          + " connection), DatabaseAuthFailed (it refused the"
           + " login)",
       "3:configuration error: directory, database URL or an option is missing or invalid",
       "4:stopped by --deadline: the report names the migration that was running, the state it"

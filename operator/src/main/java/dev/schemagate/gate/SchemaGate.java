@@ -41,6 +41,7 @@ public final class SchemaGate {
   public static final String PASSED = "✅ Schema check passed - all required tables present";
   public static final String OUTDATED_HEADER = "❌ CRITICAL: DB schema appears outdated!";
   public static final String OUTDATED_FOOTER = "❌ DB schema outdated, run migrate";
+  public static final String DRIFTED = "❌ DB schema drifted";
 
   /** Pauses between attempts; tests may pass one that does not sleep. */
   @FunctionalInterface
@@ -146,7 +147,7 @@ public final class SchemaGate {
       for (String problem : problems(report)) {
         print("❌ " + problem);
       }
-      print(OUTDATED_FOOTER);
+      print(footer(report));
       print(ConfigBanner.RULE);
       return EXIT_OUTDATED;
     }
@@ -159,6 +160,33 @@ public final class SchemaGate {
     }
     print(ConfigBanner.RULE);
     return EXIT_UNREACHABLE;
+  }
+
+  /**
+   * What to do about a schema that fails the check. When the Flyway history reaches the required
+   * version with no failed migration and objects are missing all the same, running migrate again
+   * changes nothing (it would say "up to date"): the schema drifted from its history (something
+   * dropped or changed objects outside the migrations), or the required version is below the
+   * migration that creates them.
+   */
+  static String footer(SchemaReport report) {
+    FlywayCheck flyway = report.flyway();
+    boolean historyUpToDate =
+        flyway != null
+            && flyway.minVersion() != null
+            && flyway.minVersionReached()
+            && flyway.failedMigrations().isEmpty();
+    if (!historyUpToDate || !report.schemaFound()) {
+      return OUTDATED_FOOTER;
+    }
+    return DRIFTED
+        + ": the Flyway history is at version "
+        + flyway.highestVersion()
+        + " (needs "
+        + flyway.minVersion()
+        + ") with no failed migration, yet the objects above are missing - dropped or changed"
+        + " outside the migrations. migrate would change nothing: restore them, or add a"
+        + " migration that creates them (and raise schema.flyway.minVersion to it)";
   }
 
   /** One line per problem, in the report's order: schema, tables, columns, indexes, Flyway. */

@@ -53,6 +53,12 @@ public final class SqlFailures {
     List<Throwable> chain = chain(error);
     String state = firstState(chain);
     String detail = detail(chain, state);
+    if (tls(chain)) {
+      // The database answered, and refused what TLS asked of it: no retry fixes that until its
+      // certificate, the CA the URL names or the sslmode changes.
+      return new VerificationOutcome.Failed(
+          VerificationReason.DatabaseTlsFailed, "Database refused the TLS connection: " + detail);
+    }
     if (unreachable(chain)) {
       return new VerificationOutcome.Failed(
           VerificationReason.DatabaseUnreachable, "Database did not answer: " + detail);
@@ -67,6 +73,35 @@ public final class SqlFailures {
     }
     return new VerificationOutcome.Failed(
         VerificationReason.VerificationError, otherwise + ": " + detail);
+  }
+
+  /**
+   * A TLS handshake that failed (a certificate not trusted, a name that does not match) or a server
+   * that offers no TLS while the URL requires it. A handshake cut short by the network (a timeout,
+   * a refused connection) is silence, not TLS.
+   */
+  private static boolean tls(List<Throwable> chain) {
+    boolean handshake = false;
+    for (Throwable t : chain) {
+      if (t instanceof SocketTimeoutException
+          || t instanceof ConnectException
+          || t instanceof UnknownHostException
+          || t instanceof NoRouteToHostException
+          || t instanceof EOFException) {
+        return false;
+      }
+      if (t instanceof SSLException || serverWithoutTls(t)) {
+        handshake = true;
+      }
+    }
+    return handshake;
+  }
+
+  /** pgjdbc's words when sslmode asks for TLS and the server answers that it has none. */
+  private static boolean serverWithoutTls(Throwable t) {
+    return t instanceof PSQLException
+        && t.getMessage() != null
+        && t.getMessage().contains("does not support SSL");
   }
 
   private static boolean unreachable(List<Throwable> chain) {
@@ -117,6 +152,9 @@ public final class SqlFailures {
     for (Throwable t : chain) {
       if (t instanceof SSLException) {
         return "TLS handshake failed";
+      }
+      if (serverWithoutTls(t)) {
+        return "the server does not offer TLS, and the URL's sslmode requires it";
       }
       if (t instanceof ConnectException) {
         return "connection refused";

@@ -17,6 +17,12 @@ public enum VerificationReason {
    * rotated Secret fixes it without a change to the spec.
    */
   DatabaseAuthFailed(true),
+  /**
+   * The database answered but the TLS connection failed: its certificate is not trusted or does not
+   * match, or it offers no TLS while the URL's sslmode requires it. Retried with back-off, since a
+   * new certificate or Secret fixes it without a change to the spec.
+   */
+  DatabaseTlsFailed(true),
   /** The user may not read what the check needs (SQLSTATE 42501). */
   PermissionDenied(true),
   /** Any other error; the message carries the server's words and SQLSTATE. */

@@ -102,7 +102,7 @@ class SqlFailuresTest {
   }
 
   @Test
-  void aFailedTlsHandshakeIsUnreachableAndSaysSo() {
+  void aFailedTlsHandshakeIsATlsFailureNotSilence() {
     // What the driver throws when the TLS handshake fails: SSL error: <JSSE's text>, 08006.
     PSQLException error =
         new PSQLException(
@@ -113,8 +113,32 @@ class SqlFailuresTest {
     assertThat(SqlFailures.classify(error))
         .isEqualTo(
             new VerificationOutcome.Failed(
-                VerificationReason.DatabaseUnreachable,
-                "Database did not answer: TLS handshake failed (SQLSTATE 08006)"));
+                VerificationReason.DatabaseTlsFailed,
+                "Database refused the TLS connection: TLS handshake failed (SQLSTATE 08006)"));
+  }
+
+  @Test
+  void aServerWithoutTlsWhenTheUrlRequiresItIsATlsFailure() {
+    PSQLException error =
+        new PSQLException("The server does not support SSL.", PSQLState.CONNECTION_REJECTED);
+
+    assertThat(SqlFailures.classify(error))
+        .isEqualTo(
+            new VerificationOutcome.Failed(
+                VerificationReason.DatabaseTlsFailed,
+                "Database refused the TLS connection: the server does not offer TLS, and the"
+                    + " URL's sslmode requires it (SQLSTATE 08004)"));
+  }
+
+  @Test
+  void aHandshakeCutShortByTheNetworkIsSilence() {
+    PSQLException error =
+        new PSQLException(
+            "SSL error: Read timed out",
+            PSQLState.CONNECTION_FAILURE,
+            new javax.net.ssl.SSLException(new SocketTimeoutException("Read timed out")));
+
+    assertThat(reason(error)).isEqualTo(VerificationReason.DatabaseUnreachable);
   }
 
   @Test

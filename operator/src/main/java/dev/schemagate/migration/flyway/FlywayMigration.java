@@ -255,7 +255,8 @@ public final class FlywayMigration {
       Flyway flyway, MigrateSettings settings, MigrationProgress progress, FlywayException e) {
     VerificationOutcome.Failed failed = SqlFailures.classify(e, "Migration failed");
     if (failed.reason() == VerificationReason.DatabaseUnreachable
-        || failed.reason() == VerificationReason.DatabaseAuthFailed) {
+        || failed.reason() == VerificationReason.DatabaseAuthFailed
+        || failed.reason() == VerificationReason.DatabaseTlsFailed) {
       output.error("❌ Migration stopped (" + failed.reason() + "): " + failed.message());
       return EXIT_UNREACHABLE;
     }
