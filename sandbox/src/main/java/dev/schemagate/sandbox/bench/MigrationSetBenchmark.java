@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "migration-set",
     mixinStandardHelpOptions = true,
-    description = "Measures schemagate migrate on N generated migrations against a real PostgreSQL.")
+    description =
+        "Measures schemagate migrate on N generated migrations against a real PostgreSQL.")
 public final class MigrationSetBenchmark implements Callable<Integer> {
 
   @Option(
@@ -39,7 +40,8 @@ public final class MigrationSetBenchmark implements Callable<Integer> {
   @Option(
       names = "--runs",
       defaultValue = "3",
-      description = "Schemas migrated from scratch, one after the other. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Schemas migrated from scratch, one after the other. Default: ${DEFAULT-VALUE}.")
   int runs;
 
   public static void main(String[] args) {
