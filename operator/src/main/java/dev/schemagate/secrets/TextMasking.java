@@ -117,6 +117,9 @@ final class TextMasking {
               "hooks\\.slack\\.com/(?:services|workflows|triggers)/(?<s>[A-Za-z0-9_/\\-]+)"),
           Pattern.compile("/services/(?<s>T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,})"),
           Pattern.compile("(?<![A-Za-z0-9_])xox[abposr]-(?<s>[A-Za-z0-9\\-]{10,})"),
+          // SQL: CREATE/ALTER ROLE ... PASSWORD '...' (a migration's statement is shown when it
+          // fails); '' is a quote inside the literal.
+          Pattern.compile("(?i)(?<![A-Za-z0-9_])PASSWORD\\s+E?'(?<s>(?:[^']|'')+)'"),
           // JSON Web Tokens: header and payload are base64url JSON objects, the signature may be
           // empty.
           Pattern.compile(

@@ -180,6 +180,21 @@ class MaskTextShapesTest {
     assertThat(masker.maskText(text)).isEqualTo(masked);
   }
 
+  /** A migration's statement is shown when it fails: a role's password in it is hidden. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
+          in: CREATE ROLE app LOGIN PASSWORD 'hunter22secret'             | in: CREATE ROLE app LOGIN PASSWORD '***'
+          in: ALTER USER app WITH password E'it''s-hunter22'              | in: ALTER USER app WITH password E'***'
+          ALTER ROLE app PASSWORD NULL                                    | ALTER ROLE app PASSWORD NULL
+          """)
+  void sqlRolePasswords(String text, String masked) {
+    assertThat(masker.maskText(text)).isEqualTo(masked);
+  }
+
   @Test
   void privateKeyWhoseBeginLineWasCutOff() {
     String tail = "rt of a line\nMIIEowIBAAK\nqwerty+/==\n-----END RSA PRIVATE KEY-----\nnext line";
