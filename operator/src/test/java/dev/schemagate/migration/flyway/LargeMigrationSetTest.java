@@ -140,4 +140,18 @@ class LargeMigrationSetTest {
         .endsWith(" ...");
     assertThat(failure.length()).isLessThan(StatementError.STATEMENT_LIMIT + 300);
   }
+
+  @Test
+  void aFailingStatementThatSetsARolesPasswordIsShownWithoutIt() throws Exception {
+    run.file(
+        "V1__roles.sql",
+        "CREATE ROLE app_reader_x LOGIN PASSWORD 'Role-pw-7731' IN ROLE no_such_role_x;\n");
+
+    assertThat(run.migrate()).isEqualTo(1);
+
+    assertThat(run.out.toString())
+        .contains("V1__roles.sql, line 1): role \"no_such_role_x\" does not exist")
+        .contains("in: CREATE ROLE app_reader_x LOGIN PASSWORD '***' IN ROLE no_such_role_x")
+        .doesNotContain("Role-pw-7731");
+  }
 }
