@@ -650,6 +650,49 @@ class LifecycleEndToEndTest {
     assertThat(replicas("shop-api")).isEqualTo(2);
   }
 
+  /** Two ConfigMaps read as one set, with placeholders on: the Job's own command line runs it. */
+  @Test
+  void flywayMigrationsFromSeveralConfigMapsWithPlaceholdersRunAsOneSet() {
+    for (var entry :
+        Map.of(
+                "shop-sql", Map.of("V1__base.sql", FULL_SCHEMA),
+                "shop-sql-2", Map.of("V2__notes.sql", "CREATE TABLE notes_${owner} (id INT);"))
+            .entrySet()) {
+      client
+          .resource(
+              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName(entry.getKey())
+                  .withNamespace(world.namespace)
+                  .endMetadata()
+                  .addToData(entry.getValue())
+                  .build())
+          .create();
+    }
+    world.kubelet.migrations(
+        job -> {
+          MigrateJobRunner.Result result = MigrateJobRunner.run(client, job);
+          assertThat(result.output()).doesNotContain(LifecycleHarness.DB_PASSWORD);
+          captureEveryLogLine();
+          return result.outcome();
+        });
+    world.apply(
+        APP.replace(
+            "migration: {command: [migrate]}",
+            "migration: {flyway: {configMapRef: {name: shop-sql}, configMapRefs: [{name:"
+                + " shop-sql-2}], placeholders: {enabled: true, values: {owner: shop}}}}"));
+    awaitPhase(Phase.Ready);
+
+    var args =
+        world.jobs().get(0).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    assertThat(args)
+        .containsSequence("--location", "/schemagate/migrations")
+        .containsSequence("--location", "/schemagate/migrations-1")
+        .containsSequence("--placeholder", "owner=shop");
+    world.sqlAssert("SELECT 1 FROM flyway_schema_history WHERE version = '2' AND success");
+    world.sqlAssert("SELECT 1 FROM pg_tables WHERE tablename = 'notes_shop'");
+  }
+
   @Test
   void migrationPodStuckPullingItsImageFailsAfterTheGracePeriod() {
     world.apply(APP.replace("image: shop:1", "image: shop:missing"));

@@ -25,7 +25,7 @@ import java.util.Map;
 
 /**
  * Runs a {@code migration.flyway} Job the way its pod would, for a simulated kubelet: the Job's
- * real command line ({@code schemagate migrate ...}) in-process, with the ConfigMap's files where
+ * real command line ({@code schemagate migrate ...}) in-process, with each ConfigMap's files where
  * its volume would be mounted and the environment its Secrets give the container. Used by the end
  * to end test and by the demo, which applies examples/prosaas.
  */
@@ -48,11 +48,25 @@ public final class MigrateJobRunner {
     String namespace = job.getMetadata().getNamespace();
     var pod = job.getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
-    Path mount = createMountDirectory();
+    // Each ConfigMap volume where the container mounts it: a directory of this JVM instead.
+    Map<String, Path> mounts = new HashMap<>();
     try {
-      writeFiles(configMapData(client, namespace, pod.getVolumes().get(0)), mount);
+      for (Volume volume : pod.getVolumes()) {
+        if (volume.getConfigMap() == null) {
+          continue;
+        }
+        Path dir = createMountDirectory();
+        writeFiles(configMapData(client, namespace, volume), dir);
+        container.getVolumeMounts().stream()
+            .filter(m -> m.getName().equals(volume.getName()))
+            .forEach(m -> mounts.put(m.getMountPath(), dir));
+      }
       List<String> args = new ArrayList<>(container.getArgs());
-      args.set(args.indexOf("--location") + 1, mount.toString());
+      for (int i = 0; i < args.size() - 1; i++) {
+        if (args.get(i).equals("--location") && mounts.containsKey(args.get(i + 1))) {
+          args.set(i + 1, mounts.get(args.get(i + 1)).toString());
+        }
+      }
       args.addAll(List.of(extraArgs));
       StringWriter out = new StringWriter();
       try (var env = GateEnvironment.override(environment(client, namespace, container))) {
@@ -64,7 +78,7 @@ public final class MigrateJobRunner {
         return new Result(code, out.toString());
       }
     } finally {
-      deleteMountDirectory(mount);
+      mounts.values().forEach(MigrateJobRunner::deleteMountDirectory);
     }
   }
 
@@ -98,14 +112,12 @@ public final class MigrateJobRunner {
     }
   }
 
+  /** The ConfigMap's text files ({@code data}); files in {@code binaryData} are left out. */
   private static Map<String, String> configMapData(
       KubernetesClient client, String namespace, Volume volume) {
-    return client
-        .configMaps()
-        .inNamespace(namespace)
-        .withName(volume.getConfigMap().getName())
-        .get()
-        .getData();
+    var configMap =
+        client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
+    return configMap == null || configMap.getData() == null ? Map.of() : configMap.getData();
   }
 
   /** The container's environment: literal values and Secret keys (the migration needs no more). */
