@@ -1,5 +1,6 @@
 package dev.schemagate.cli;
 
+import dev.schemagate.gate.GateEnvironment;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -55,7 +56,9 @@ public final class SchemagateCli implements Runnable {
           .setErr(err)
           .execute(Arrays.copyOfRange(effective, 1, effective.length));
     }
-    return new CommandLine(new SchemagateCli()).setOut(out).setErr(err).execute(effective);
+    CommandLine commandLine = new CommandLine(new SchemagateCli()).setOut(out).setErr(err);
+    return JsonUsageErrors.install(commandLine, effective, GateEnvironment.current())
+        .execute(effective);
   }
 
   @Override

@@ -60,6 +60,24 @@ class SchemagateCliTest {
         .doesNotContain("--clean");
   }
 
+  /** With JSON logs asked for, a command line that cannot be read is reported as JSON too. */
+  @Test
+  void aUsageErrorIsOneJsonLineWhenJsonLogsWereAskedFor() throws Exception {
+    assertThat(run("migrate", "--log-format", "json", "--clean")).isEqualTo(3);
+
+    java.util.List<String> lines = err.toString().lines().toList();
+    assertThat(lines).hasSize(1);
+    var line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
+    assertThat(line.get("level").asText()).isEqualTo("ERROR");
+    assertThat(line.get("formattedMessage").asText())
+        .contains("❌ Configuration error: Unknown option: '--clean'")
+        .contains("migrate --help");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("migrate", "--clean")).isEqualTo(3);
+    assertThat(err.toString()).startsWith("Unknown option: '--clean'").contains("Usage:");
+  }
+
   @Test
   void operatorHelpNamesItsSettingsAndTheirEnvironmentVariables() {
     run("operator", "--help");
