@@ -11,11 +11,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -58,9 +55,6 @@ public final class FlywayMigration {
   public static final int EXIT_STOPPED = 4;
 
   public static final String CHECKPOINT = "🔧 MIGRATION CHECKPOINT: ";
-
-  /** How long a SIGTERM waits for the run to report where it stopped before the process ends. */
-  static final Duration SIGTERM_REPORT_WAIT = Duration.ofSeconds(20);
 
   private final PrintWriter out;
   private final boolean json;
@@ -141,30 +135,12 @@ public final class FlywayMigration {
       return repair(flyway, settings);
     }
     MigrationStop stop = new MigrationStop(dataSource, progress, output, settings.flyway().table());
-    CountDownLatch reported = new CountDownLatch(1);
-    Thread onSigterm =
-        new Thread(
-            () -> {
-              stop.stop(MigrationStop.Cause.SIGTERM);
-              try {
-                reported.await(SIGTERM_REPORT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "migrate-sigterm");
-    Runtime.getRuntime().addShutdownHook(onSigterm);
-    try (MigrationWatchdog ignored =
-        new MigrationWatchdog(progress, stop, output, settings.deadline())) {
+    try (SigtermHook ignored = new SigtermHook(stop);
+        MigrationWatchdog watchdog =
+            new MigrationWatchdog(progress, stop, output, settings.deadline())) {
       return migrate(flyway, settings, progress);
     } finally {
       stop.close();
-      reported.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(onSigterm);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it returns now that the report is out
-      }
     }
   }
 
@@ -273,8 +249,7 @@ public final class FlywayMigration {
               safeCurrentVersion(flyway)));
       return EXIT_STOPPED;
     }
-    String message = String.valueOf(e.getMessage());
-    if (message.contains("Detected both transactional and non-transactional")) {
+    if (FailureHints.mixed(e)) {
       // Flyway refuses the file before running any of it; which file is the next pending one.
       MigrationInfo next = nextPending(flyway);
       StatementError error = StatementError.of(e, next == null ? null : next.getScript());
@@ -286,32 +261,10 @@ public final class FlywayMigration {
               + "): "
               + error.text(),
           error.details());
-      output.error(
-          "❌ it mixes statements that must run in a transaction with ones that cannot (CREATE"
-              + " INDEX CONCURRENTLY, ...); nothing of it ran. Put them in separate migrations, or"
-              + " allow it with migration.flyway.mixed: true (--mixed): the file then runs"
-              + " outside a transaction.");
-      return EXIT_FAILED;
+    } else {
+      output.error("❌ MIGRATION FAILED: " + output.masker().maskThrowable(e));
     }
-    output.error("❌ MIGRATION FAILED: " + output.masker().maskThrowable(e));
-    if (message.contains("non-empty schema")) {
-      output.error(
-          "❌ the schema already holds tables but has no Flyway history: pass"
-              + " --baseline-on-migrate (migration.flyway.baselineOnMigrate) to record"
-              + " --baseline-version as applied");
-    } else if (message.contains("Unable to calculate checksum")
-        && hasCause(e, java.nio.charset.CharacterCodingException.class)) {
-      output.error(
-          "❌ a file is not written in "
-              + settings.flyway().encoding().name()
-              + ": set its encoding with migration.flyway.encoding (--encoding), e.g."
-              + " ISO-8859-1");
-    } else if (message.contains("failed migration")) {
-      output.error(
-          "❌ an earlier run of a migration outside a transaction failed and is recorded as"
-              + " failed: see "
-              + FailureReport.REPAIR_DOCS);
-    }
+    FailureHints.of(e, settings.flyway().encoding()).ifPresent(output::error);
     return EXIT_FAILED;
   }
 
@@ -360,15 +313,6 @@ public final class FlywayMigration {
     } catch (FlywayException e) {
       return false;
     }
-  }
-
-  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static MigrationInfo nextPending(Flyway flyway) {

@@ -77,10 +77,10 @@ class MigrateProcessTest {
   @Test
   void sigtermDuringALongMigrationReportsItAndLeavesNothingRunningOnTheServer() throws Exception {
     run.file("V1__a.sql", "CREATE TABLE a (id INT);");
-    run.file("V2__long.sql", "CREATE TABLE long_one (id INT);\nSELECT pg_sleep(600);\n");
+    run.file("V2__long.sql", "CREATE TABLE long_one (id INT);\nSELECT pg_sleep(601);\n");
     start();
     String sleeping =
-        "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <>"
+        "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(601)%' AND pid <>"
             + " pg_backend_pid()";
     await()
         .atMost(Duration.ofSeconds(60))
