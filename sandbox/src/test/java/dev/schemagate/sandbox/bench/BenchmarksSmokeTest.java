@@ -47,6 +47,15 @@ class BenchmarksSmokeTest {
         .contains("us (10 lines");
   }
 
+  @Test
+  void migrationSetHarnessPrintsItsFigures() {
+    String out = run(new MigrationSetBenchmark(), "--files=6", "--runs=1");
+    assertThat(out)
+        .contains("migration-set: 6 files")
+        .containsPattern("run 1: all 6 pending: exit 0, [0-9.]+ s, peak RSS [1-9][0-9]* MiB")
+        .contains("again (none pending): exit 0");
+  }
+
   private static String run(Object command, String... args) {
     PrintStream stdout = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
