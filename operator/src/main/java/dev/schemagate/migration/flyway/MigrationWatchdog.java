@@ -28,10 +28,19 @@ final class MigrationWatchdog implements AutoCloseable {
    */
   MigrationWatchdog(
       MigrationProgress progress, MigrationStop stop, MigrationOutput output, Duration deadline) {
+    this(progress, stop, output, deadline, HEARTBEAT);
+  }
+
+  MigrationWatchdog(
+      MigrationProgress progress,
+      MigrationStop stop,
+      MigrationOutput output,
+      Duration deadline,
+      Duration heartbeat) {
     timer.scheduleAtFixedRate(
         () -> heartbeat(progress, output),
-        HEARTBEAT.toMillis(),
-        HEARTBEAT.toMillis(),
+        heartbeat.toMillis(),
+        heartbeat.toMillis(),
         TimeUnit.MILLISECONDS);
     if (deadline != null) {
       timer.schedule(
