@@ -71,7 +71,11 @@ class MigrationWatchdogTest {
 
     try (MigrationWatchdog ignored =
         new MigrationWatchdog(progress, null, output, null, Duration.ofMillis(20))) {
-      await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      // more than ten heartbeats pass, and none says anything
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !out.toString().contains("still applying"));
     }
 
     assertThat(out.toString())
