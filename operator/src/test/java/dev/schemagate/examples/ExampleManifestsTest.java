@@ -135,9 +135,12 @@ class ExampleManifestsTest {
               .forEach(named::add);
         }
         assertThat(secrets).as("Secrets in %s", directory).containsAll(named);
-        if (spec.getMigration().getFlyway() != null) {
-          assertThat(configMaps)
-              .contains(spec.getMigration().getFlyway().getConfigMapRef().getName());
+        var flyway = spec.getMigration().getFlyway();
+        if (flyway != null && flyway.getConfigMapRef() != null) {
+          assertThat(configMaps).contains(flyway.getConfigMapRef().getName());
+        }
+        if (flyway != null && flyway.getConfigMapRefs() != null) {
+          flyway.getConfigMapRefs().forEach(r -> assertThat(configMaps).contains(r.getName()));
         }
       }
     }
