@@ -48,9 +48,10 @@ public class MigrationSpec {
   private String image;
 
   @JsonPropertyDescription(
-      "Run Flyway SQL files (V<version>__<description>.sql) from a ConfigMap with schemagate's own"
-          + " image. The ConfigMap's content is part of the revision. Exactly one of command and"
-          + " flyway.")
+      "Run Flyway SQL files (V<version>__<description>.sql) from ConfigMaps or from directories"
+          + " of the application image with schemagate's own image, with the Flyway settings"
+          + " given here. The ConfigMaps' content is part of the revision. Exactly one of command"
+          + " and flyway.")
   private FlywayMigrationSpec flyway;
 
   @Size(max = 1000)
