@@ -21,6 +21,12 @@ import lombok.Data;
             + " self.rollout.stopDuringMigration.all(n, self.components.exists(c, c.name == n))",
     message = "rollout.stopDuringMigration may only name components of spec.components",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "self.components.all(c, !has(c.after) || c.after.all(n, n != c.name &&"
+            + " self.components.exists(d, d.name == n)))",
+    message = "components[].after may only name other components of spec.components",
+    reason = "FieldValueInvalid")
 public class AppDeploymentSpec {
 
   @Required

@@ -15,7 +15,9 @@ public class AppDeploymentStatus {
   @JsonPropertyDescription("metadata.generation this status was computed from.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Pending, Migrating, Verifying, RollingOut, Ready, Failed or Suspended.")
+  @JsonPropertyDescription(
+      "Pending, Migrating, Verifying, RollingOut, Ready, Held (migrated and verified, rollout held"
+          + " by spec.rollout.hold), Failed or Suspended.")
   private Phase phase;
 
   @JsonPropertyDescription(

@@ -7,6 +7,7 @@ public enum Phase {
   Verifying,
   RollingOut,
   Ready,
+  Held,
   Failed,
   Suspended
 }

@@ -36,4 +36,12 @@ public class RolloutSpec {
           + " serving. Sets each Deployment's spec.progressDeadlineSeconds; Kubernetes' default,"
           + " 600, when unset.")
   private Integer progressDeadlineSeconds;
+
+  @JsonPropertyDescription(
+      "Migrate ahead: run and verify a new revision's migration, then hold its rollout - every"
+          + " component keeps the revision it runs (phase Held) - until this is set back to"
+          + " false. For a long migration run outside the release window; the migration must"
+          + " leave a schema the serving revision can still use (see servingIncompatible). Not"
+          + " part of the revision: releasing runs no migration.")
+  private Boolean hold;
 }

@@ -31,6 +31,7 @@ import java.util.Objects;
  * <pre>
  * suspend                                    -> Suspended; touch nothing (wins over all below)
  * config problem (missing Secret/key)        -> Failed, Stalled + Event; touch nothing; look again
+ * a cycle in components[].after              -> Failed, Stalled: InvalidConfig; touch nothing
  * a Deployment/Service of our name not ours  -> Failed, Stalled: NameConflict; touch nothing
  * migration of R recorded Succeeded          -> verify (checks), then roll out
  *   (also when only status.history remembers it: its Job was cleaned up; never re-run)
@@ -47,6 +48,8 @@ import java.util.Objects;
  * checks: schema missing objects             -> Failed, Stalled; hold components (stop nothing)
  * checks: database / Redis unreachable       -> Verifying, retried with capped back-off
  * checks pass                                -> roll out R to every component
+ * spec.rollout.hold (migrate ahead)        -> Held; components keep what they run
+ * a component's "after" not rolled out yet   -> it keeps what it runs; RollingOut
  * every Deployment runs R's template, rolled out (kstatus rules) -> Ready
  * a Deployment past its progress deadline    -> Failed, Stalled: ProgressDeadlineExceeded
  * "hold" = components keep their template; StopTheWorld and stopDuringMigration ones stay at 0
@@ -124,6 +127,11 @@ public final class LifecyclePlanner {
             String.join("; ", o.conflicts())
                 + ": rename the AppDeployment or its component, or remove the other object");
         requeue = backoff(Conditions.STALLED, CONFIG_RECHECK);
+        return finish();
+      }
+      String orderProblem = RolloutOrder.problem(spec.getComponents());
+      if (orderProblem != null) {
+        stalled("InvalidConfig", orderProblem);
         return finish();
       }
       deleteOldJobs();
@@ -585,6 +593,10 @@ public final class LifecyclePlanner {
      * revision's pod template and has rolled it out completely ({@link DeploymentRollout}).
      */
     private void rollOut() {
+      if (held()) {
+        holdRollout();
+        return;
+      }
       boolean newlyVerified = !o.revision().equals(status.getVerifiedRevision());
       if (newlyVerified) {
         events.add(
@@ -599,6 +611,19 @@ public final class LifecyclePlanner {
       for (ComponentSpec component : spec.getComponents()) {
         int replicas = replicas(component);
         DeploymentView current = o.deployments().get(component.getName());
+        List<String> before = RolloutOrder.waitsFor(component, this::rolledOutAndAvailable);
+        if (!before.isEmpty()) {
+          // Keeps the revision it runs (or is created at 0) until those before it are done.
+          if (current == null) {
+            actions.add(new EnsureDeployment(component.getName(), 0, true));
+          }
+          waiting.add(
+              component.getName()
+                  + ": waits for "
+                  + String.join(", ", before)
+                  + " to roll out and be available");
+          continue;
+        }
         actions.add(new EnsureDeployment(component.getName(), replicas, true));
         if (!runsWantedTemplate(component, current, replicas)) {
           waiting.add(component.getName() + ": updating its Deployment");
@@ -641,6 +666,60 @@ public final class LifecyclePlanner {
             "RollingOut",
             "rolling out revision " + o.revision() + ": " + String.join("; ", waiting));
       }
+    }
+
+    private boolean held() {
+      return spec.getRollout() != null && Boolean.TRUE.equals(spec.getRollout().getHold());
+    }
+
+    /**
+     * Migrate ahead: the revision is migrated and verified, and the user holds its rollout - every
+     * component keeps the revision it runs, at its replicas (a missing one is created at 0, a new
+     * revision's template stays at 0) until spec.rollout.hold is false. Nothing is wrong and
+     * nothing is in progress; Ready stays False, since the revision does not run.
+     */
+    private void holdRollout() {
+      for (ComponentSpec component : spec.getComponents()) {
+        DeploymentView current = o.deployments().get(component.getName());
+        if (current == null) {
+          actions.add(new EnsureDeployment(component.getName(), 0, true));
+        } else if (!o.revision().equals(current.revision())
+            && current.replicas() != replicas(component)) {
+          // The revision it runs was verified (only those get replicas): back to its replicas
+          // once the migration is over, as stopDuringMigration promises, and as the user scales.
+          actions.add(new EnsureDeployment(component.getName(), replicas(component), false));
+        }
+      }
+      String message =
+          "revision "
+              + o.revision()
+              + " is migrated and verified; its rollout is held (spec.rollout.hold): set it to"
+              + " false to roll it out";
+      if (status.getPhase() != Phase.Held) {
+        events.add(new Plan.Note(false, "RolloutHeld", message));
+      }
+      status.setPhase(Phase.Held);
+      condition(Conditions.READY, false, "RolloutHeld", message);
+      condition(Conditions.RECONCILING, false, "RolloutHeld", message);
+      condition(Conditions.STALLED, false, "RolloutHeld", message);
+    }
+
+    /**
+     * A component another may wait for ({@code after}) is done: its Deployment runs this revision's
+     * template, rolled out completely, which includes every replica available.
+     */
+    private boolean rolledOutAndAvailable(String name) {
+      ComponentSpec component =
+          spec.getComponents().stream()
+              .filter(c -> c.getName().equals(name))
+              .findFirst()
+              .orElse(null);
+      if (component == null) {
+        return true;
+      }
+      DeploymentView current = o.deployments().get(name);
+      return runsWantedTemplate(component, current, replicas(component))
+          && current.rollout().complete();
     }
 
     /** The Deployment exists with the replicas and the pod template of the wanted revision. */
