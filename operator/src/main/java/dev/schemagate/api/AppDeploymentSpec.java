@@ -80,6 +80,11 @@ public class AppDeploymentSpec {
   @JsonPropertyDescription("What happens to running components while a revision migrates.")
   private RolloutSpec rollout;
 
+  @JsonPropertyDescription(
+      "Re-verification of the schema after a revision is verified: how often, and what a"
+          + " drifted schema holds. Not part of the revision.")
+  private DriftSpec drift;
+
   @JsonPropertyDescription("The schema-gate init container in every component pod.")
   private SchemaGateSpec schemaGate;
 

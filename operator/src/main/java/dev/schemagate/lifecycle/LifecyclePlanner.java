@@ -4,11 +4,14 @@ import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.AppDeploymentStatus;
 import dev.schemagate.api.ComponentSpec;
 import dev.schemagate.api.ComponentStatus;
+import dev.schemagate.api.DriftPolicy;
+import dev.schemagate.api.DriftSpec;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.MigrationStatus;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.RevisionRecord;
 import dev.schemagate.api.RolloutStrategy;
+import dev.schemagate.api.SchemaStatus;
 import dev.schemagate.lifecycle.Action.CaptureLogTail;
 import dev.schemagate.lifecycle.Action.CreateJob;
 import dev.schemagate.lifecycle.Action.DeleteJob;
@@ -46,6 +49,10 @@ import java.util.Objects;
  * no Job                                     -> create the Job of R (MigrationStarted, also on retry)
  * verified for R, the current spec.schema/database/redis and the last migration -> roll out
  * checks: schema missing objects             -> Failed, Stalled; hold components (stop nothing)
+ *   a revision migrated before another (rollback) -> RollbackRefused, naming what is missing
+ * verified, spec.drift.intervalSeconds passed -> re-check (status unchanged meanwhile)
+ *   a required object gone (drift)           -> SchemaDrift: Stalled, hold rollouts and scale-ups
+ *                                               (onDrift Report: Warning Event only); look again
  * checks: database / Redis unreachable       -> Verifying, retried with capped back-off
  * checks pass                                -> roll out R to every component
  * spec.rollout.hold (migrate ahead)        -> Held; components keep what they run
@@ -67,6 +74,9 @@ public final class LifecyclePlanner {
   static final Duration MIN_BACKOFF = Duration.ofSeconds(5);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   static final Duration CONFIG_RECHECK = Duration.ofMinutes(1);
+  static final Duration DRIFT_RECHECK_RETRY = Duration.ofMinutes(1);
+  static final String SCHEMA_DRIFT = "SchemaDrift";
+  static final String ROLLBACK_REFUSED = "RollbackRefused";
 
   private final int jobsToKeep;
 
@@ -443,26 +453,52 @@ public final class LifecyclePlanner {
     // ---- verification ----
 
     private boolean verified() {
-      boolean recorded =
-          status.getSchema() != null
-              && o.revision().equals(status.getSchema().getRevision())
-              && verificationKey().equals(status.getSchema().getCheckedFor())
-              && Boolean.TRUE.equals(status.getSchema().getVerified())
-              && conditionTrue(Conditions.DEPENDENCIES_READY);
-      if (recorded) {
+      SchemaStatus last = status.getSchema();
+      boolean current =
+          last != null
+              && o.revision().equals(last.getRevision())
+              && verificationKey().equals(last.getCheckedFor());
+      // A verification that stands: passed, or a drift the user asked only to be told about.
+      boolean standing =
+          current
+              && (Boolean.TRUE.equals(last.getVerified())
+                      && conditionTrue(Conditions.DEPENDENCIES_READY)
+                  || driftReportedOnly());
+      if (standing && !driftCheckDue(last)) {
+        scheduleDriftCheck(last);
         return true;
       }
       if (!checks.ran()) {
         needsChecks = true;
+        if (standing) {
+          // A re-check for drift: status stays as it is while it runs.
+          return true;
+        }
+        if (current && SCHEMA_DRIFT.equals(conditionReason(Conditions.SCHEMA_VERIFIED))) {
+          return false; // still drifted until the re-check says otherwise: status stays
+        }
         status.setPhase(Phase.Verifying);
         progressing("Verifying", "verifying the schema of revision " + o.revision());
         return false;
+      }
+      if (standing && !checks.schema().ok() && checks.schema().transientFailure()) {
+        // The database did not answer a re-check: that is not drift; the verification stands.
+        requeue = DRIFT_RECHECK_RETRY;
+        return true;
       }
       if (checks.schemaStatus() != null) {
         status.setSchema(checks.schemaStatus());
         status.getSchema().setRevision(o.revision());
         status.getSchema().setCheckedFor(verificationKey());
         status.getSchema().setCheckedAt(o.now().toString());
+      }
+      if (!checks.schema().ok() && !checks.schema().transientFailure()) {
+        if (o.revision().equals(status.getVerifiedRevision())) {
+          return drifted(checks.schema());
+        }
+        if (migratedBeforeAnother()) {
+          return rollbackRefused(checks.schema());
+        }
       }
       CheckResult schema = checks.schema();
       boolean wasVerified = conditionTrue(Conditions.SCHEMA_VERIFIED);
@@ -479,6 +515,10 @@ public final class LifecyclePlanner {
           checks.redis() != null
               ? checks.redis()
               : new CheckResult(true, "NotConfigured", "no spec.redis to check", false);
+      if (standing && !redis.ok() && redis.transientFailure()) {
+        requeue = DRIFT_RECHECK_RETRY; // a re-check is about the schema; Redis is looked at again
+        return true;
+      }
       boolean redisNews = isNews(Conditions.DEPENDENCIES_READY, redis);
       condition(Conditions.DEPENDENCIES_READY, redis.ok(), redis.reason(), redis.message());
       if (!redis.ok()) {
@@ -486,6 +526,120 @@ public final class LifecyclePlanner {
             redis, "DependencyUnavailable", Conditions.DEPENDENCIES_READY, redisNews);
       }
       return true;
+    }
+
+    private DriftSpec drift() {
+      return spec.getDrift() == null ? new DriftSpec() : spec.getDrift();
+    }
+
+    private boolean driftReportedOnly() {
+      return drift().getOnDrift() == DriftPolicy.Report
+          && SCHEMA_DRIFT.equals(conditionReason(Conditions.SCHEMA_VERIFIED));
+    }
+
+    private String conditionReason(String type) {
+      Condition condition = Conditions.find(status.getConditions(), type);
+      return condition == null ? null : condition.getReason();
+    }
+
+    /** The time between re-verifications, or null when they are off. */
+    private Duration driftInterval() {
+      Integer seconds = drift().getIntervalSeconds();
+      int interval = seconds == null ? DriftSpec.DEFAULT_INTERVAL_SECONDS : seconds;
+      return interval == 0 ? null : Duration.ofSeconds(interval);
+    }
+
+    /**
+     * When the next re-verification is due: the interval after the last check, plus up to a fifth
+     * of it, fixed per AppDeployment and check, so that a thousand AppDeployments verified at once
+     * (an operator restart) spread their re-checks instead of hitting their databases together.
+     */
+    private Instant driftCheckAt(SchemaStatus last) {
+      Duration interval = driftInterval();
+      if (interval == null || last.getCheckedAt() == null) {
+        return null;
+      }
+      String seed = o.resource().getMetadata().getName() + "/" + last.getCheckedAt();
+      long jitter = Math.floorMod(seed.hashCode(), 1000) * interval.toMillis() / 5000;
+      return Instant.parse(last.getCheckedAt()).plus(interval).plusMillis(jitter);
+    }
+
+    private boolean driftCheckDue(SchemaStatus last) {
+      Instant at = driftCheckAt(last);
+      return at != null && !o.now().isBefore(at);
+    }
+
+    private void scheduleDriftCheck(SchemaStatus last) {
+      Instant at = driftCheckAt(last);
+      if (at != null && requeue == null) {
+        requeueAt(at);
+      }
+    }
+
+    /**
+     * A required object is gone after the revision the components run was verified: someone changed
+     * the schema by hand, or restored an older backup. The gate refuses new pods of it meanwhile;
+     * by default new rollouts and scale-ups wait until it is repaired.
+     */
+    private boolean drifted(CheckResult check) {
+      String message =
+          "the schema drifted after revision "
+              + o.revision()
+              + " was verified: "
+              + check.message()
+              + "; restore what is missing (or roll forward with a migration that creates it)";
+      CheckResult drift = new CheckResult(false, SCHEMA_DRIFT, message, false);
+      boolean news = isNews(Conditions.SCHEMA_VERIFIED, drift);
+      condition(Conditions.SCHEMA_VERIFIED, false, SCHEMA_DRIFT, message);
+      if (drift().getOnDrift() == DriftPolicy.Report) {
+        if (news) {
+          events.add(new Plan.Note(true, SCHEMA_DRIFT, message));
+        }
+        scheduleDriftCheck(status.getSchema());
+        return true;
+      }
+      checkFailed(drift, SCHEMA_DRIFT, Conditions.SCHEMA_VERIFIED, news);
+      // Looked at again, so that a repair is seen without a change to the spec.
+      Duration interval = driftInterval();
+      requeue = backoff(Conditions.STALLED, interval == null ? MAX_BACKOFF : interval);
+      return false;
+    }
+
+    /**
+     * The wanted revision migrated before, and another revision migrated after it: going back to it
+     * (a rollback) needs no migration, but the schema must still satisfy it.
+     */
+    private boolean migratedBeforeAnother() {
+      if (status.getHistory() == null) {
+        return false;
+      }
+      Instant own =
+          status.getHistory().stream()
+              .filter(h -> o.revision().equals(h.getRevision()))
+              .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
+              .filter(h -> h.getFinishedAt() != null)
+              .map(h -> Instant.parse(h.getFinishedAt()))
+              .findFirst()
+              .orElse(null);
+      return own != null
+          && status.getHistory().stream()
+              .filter(h -> !o.revision().equals(h.getRevision()))
+              .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
+              .anyMatch(
+                  h -> h.getFinishedAt() != null && Instant.parse(h.getFinishedAt()).isAfter(own));
+    }
+
+    private boolean rollbackRefused(CheckResult check) {
+      String message =
+          "rollback to revision "
+              + o.revision()
+              + " refused: its migration ran before, but the schema no longer satisfies it: "
+              + check.message()
+              + "; the components keep what they run - roll forward, or restore what is missing";
+      CheckResult refused = new CheckResult(false, ROLLBACK_REFUSED, message, false);
+      boolean news = isNews(Conditions.SCHEMA_VERIFIED, refused);
+      condition(Conditions.SCHEMA_VERIFIED, false, ROLLBACK_REFUSED, message);
+      return checkFailed(refused, ROLLBACK_REFUSED, Conditions.SCHEMA_VERIFIED, news);
     }
 
     /**

@@ -28,6 +28,8 @@ public final class LifecycleMetrics {
   static final String FAILED = "schemagate.migrations.failed";
   static final String VERIFICATION = "schemagate.schema.verification";
   static final String TO_ROLLOUT = "schemagate.migration.to.rollout";
+  static final String DRIFT = "schemagate.schema.drift";
+  static final String ROLLBACK_REFUSED = "schemagate.rollbacks.refused";
 
   private final MeterRegistry registry;
 
@@ -58,6 +60,12 @@ public final class LifecycleMetrics {
           counter(SUCCEEDED, "Migration Jobs that completed", namespace).increment();
       case "MigrationFailed" ->
           counter(FAILED, "Migrations that failed, Job or verification", namespace).increment();
+      case "SchemaDrift" ->
+          counter(DRIFT, "Required objects found gone after a revision was verified", namespace)
+              .increment();
+      case "RollbackRefused" ->
+          counter(ROLLBACK_REFUSED, "Rollbacks the schema no longer satisfies", namespace)
+              .increment();
       // Job completion times have one-second precision and come from the API server's clock:
       // never below zero.
       case "RollingOut" ->

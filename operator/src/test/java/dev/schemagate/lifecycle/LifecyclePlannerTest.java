@@ -206,7 +206,7 @@ class LifecyclePlannerTest {
     assertThat(ready.needsChecks()).as("verified once per revision").isFalse();
 
     after(world, ready);
-    world.now = T0.plusSeconds(600);
+    world.now = T0.plusSeconds(300); // before the drift re-check is due
     Plan steady = plan(world);
     assertThat(steady.status())
         .as("steady state writes nothing")

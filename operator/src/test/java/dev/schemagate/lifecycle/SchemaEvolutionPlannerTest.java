@@ -3,15 +3,23 @@ package dev.schemagate.lifecycle;
 import static dev.schemagate.lifecycle.LifecyclePlannerTest.PASS;
 import static dev.schemagate.lifecycle.LifecyclePlannerTest.R1;
 import static dev.schemagate.lifecycle.LifecyclePlannerTest.R2;
+import static dev.schemagate.lifecycle.LifecyclePlannerTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.schemagate.api.AppDeploymentStatus;
 import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.api.DriftPolicy;
+import dev.schemagate.api.DriftSpec;
 import dev.schemagate.api.Phase;
+import dev.schemagate.api.RevisionRecord;
 import dev.schemagate.api.RolloutSpec;
+import dev.schemagate.api.SchemaStatus;
 import dev.schemagate.lifecycle.Action.CreateJob;
 import dev.schemagate.lifecycle.Action.EnsureDeployment;
 import dev.schemagate.lifecycle.DeploymentRollout.State;
 import dev.schemagate.lifecycle.LifecyclePlannerTest.World;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -173,5 +181,197 @@ class SchemaEvolutionPlannerTest {
         .noneMatch(a -> a instanceof CreateJob)
         .contains(new EnsureDeployment("api", 2, true), new EnsureDeployment("worker", 1, true));
     assertThat(released.status().getPhase()).isEqualTo(Phase.RollingOut);
+  }
+
+  // ---- drift ----
+
+  private static final Checks DRIFTED =
+      new Checks(
+          new Checks.CheckResult(
+              false, "SchemaOutdated", "Missing columns in orders: [total]", false),
+          missing("orders.total"),
+          null);
+
+  private static final Checks UNREACHABLE =
+      new Checks(
+          new Checks.CheckResult(
+              false, "DatabaseUnreachable", "Database did not answer within 10 s", true),
+          null,
+          null);
+
+  private static SchemaStatus missing(String column) {
+    SchemaStatus schema = new SchemaStatus();
+    schema.setVerified(false);
+    schema.setMissingColumns(List.of(column));
+    schema.setMessage("Missing columns in orders: [total]");
+    return schema;
+  }
+
+  /** R1 migrated, verified and rolled out at T0. */
+  private World ready() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    world.status(plan(world).status()).bothDeployments(R1, 2, 1);
+    Plan ready = plan(world);
+    assertThat(ready.status().getPhase()).isEqualTo(Phase.Ready);
+    return world.status(ready.status());
+  }
+
+  @Test
+  void aVerifiedRevisionIsCheckedAgainOnceTheIntervalAndItsJitterHavePassed() {
+    World world = ready();
+    world.now = T0.plusSeconds(300);
+    Plan early = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(early.needsChecks()).isFalse();
+    assertThat(early.requeueAfter())
+        .as("woken when the re-check is due: 600 s after the check, plus at most a fifth")
+        .isBetween(Duration.ofSeconds(301), Duration.ofSeconds(421));
+
+    world.now = T0.plusSeconds(721);
+    Plan due = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(due.needsChecks()).isTrue();
+    assertThat(due.status())
+        .as("Ready while the re-check runs")
+        .isEqualTo(world.resource.getStatus());
+
+    Plan passed = planner.plan(world.observed(), PASS);
+    assertThat(passed.status().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(passed.status().getSchema().getCheckedAt()).isEqualTo(world.now.toString());
+    assertThat(passed.events()).isEmpty();
+  }
+
+  @Test
+  void aDriftedSchemaStallsAndHoldsScaleUpsUntilItIsRepaired() {
+    World world = ready();
+    world.now = T0.plusSeconds(721);
+
+    Plan drifted = planner.plan(world.observed(), DRIFTED);
+    assertThat(drifted.status().getPhase()).isEqualTo(Phase.Failed);
+    assertThat(reason(drifted, Conditions.STALLED)).isEqualTo("SchemaDrift");
+    assertThat(reason(drifted, Conditions.SCHEMA_VERIFIED)).isEqualTo("SchemaDrift");
+    assertThat(Conditions.find(drifted.status().getConditions(), Conditions.STALLED).getMessage())
+        .contains("drifted after revision " + R1)
+        .contains("Missing columns in orders: [total]");
+    assertThat(drifted.events())
+        .containsExactly(
+            new Plan.Note(
+                true,
+                "SchemaDrift",
+                Conditions.find(drifted.status().getConditions(), Conditions.STALLED)
+                    .getMessage()));
+    assertThat(condition(drifted, Conditions.AVAILABLE)).as("nothing is stopped").isEqualTo("True");
+    assertThat(drifted.actions()).isEmpty();
+    assertThat(drifted.requeueAfter()).as("looked at again for a repair").isNotNull();
+
+    world.status(drifted.status());
+    component(world, "api").setReplicas(5);
+    Plan scaleUp = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(scaleUp.needsChecks()).isTrue();
+    assertThat(scaleUp.status().getPhase())
+        .as("still drifted while re-checked")
+        .isEqualTo(Phase.Failed);
+    assertThat(planner.plan(world.observed(), DRIFTED).actions())
+        .as("the scale-up waits")
+        .isEmpty();
+
+    Plan repaired = planner.plan(world.observed(), PASS);
+    assertThat(repaired.actions()).contains(new EnsureDeployment("api", 5, true));
+    assertThat(reason(repaired, Conditions.SCHEMA_VERIFIED)).isNotEqualTo("SchemaDrift");
+    assertThat(repaired.events()).extracting(Plan.Note::reason).contains("SchemaVerified");
+  }
+
+  @Test
+  void withOnDriftReportADriftWarnsAndRolloutsGoOn() {
+    World world = ready();
+    world.resource.getSpec().setDrift(new DriftSpec());
+    world.resource.getSpec().getDrift().setOnDrift(DriftPolicy.Report);
+    world.now = T0.plusSeconds(721);
+
+    Plan drifted = planner.plan(world.observed(), DRIFTED);
+    assertThat(drifted.status().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(reason(drifted, Conditions.SCHEMA_VERIFIED)).isEqualTo("SchemaDrift");
+    assertThat(condition(drifted, Conditions.STALLED)).isEqualTo("False");
+    assertThat(drifted.events()).extracting(Plan.Note::reason).containsExactly("SchemaDrift");
+
+    world.status(drifted.status());
+    component(world, "api").setReplicas(5);
+    Plan scaleUp = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(scaleUp.needsChecks()).as("not due yet").isFalse();
+    assertThat(scaleUp.actions()).contains(new EnsureDeployment("api", 5, true));
+    assertThat(scaleUp.events()).as("one Warning per drift").isEmpty();
+  }
+
+  @Test
+  void aDatabaseThatDoesNotAnswerAReCheckIsNotDrift() {
+    World world = ready();
+    world.now = T0.plusSeconds(721);
+
+    Plan unanswered = planner.plan(world.observed(), UNREACHABLE);
+    assertThat(unanswered.status()).isEqualTo(world.resource.getStatus());
+    assertThat(unanswered.requeueAfter()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void intervalZeroTurnsReChecksOff() {
+    World world = ready();
+    world.resource.getSpec().setDrift(new DriftSpec());
+    world.resource.getSpec().getDrift().setIntervalSeconds(0);
+    world.now = T0.plusSeconds(86_400);
+
+    Plan plan = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(plan.needsChecks()).isFalse();
+    assertThat(plan.requeueAfter()).isNull();
+  }
+
+  // ---- rollback ----
+
+  private static RevisionRecord succeeded(String revision, int finishedSecond) {
+    RevisionRecord entry = new RevisionRecord();
+    entry.setRevision(revision);
+    entry.setOutcome("Succeeded");
+    entry.setJobName(LifecyclePlanner.jobName("shop", revision));
+    entry.setStartedAt(T0.toString());
+    entry.setFinishedAt(T0.plusSeconds(finishedSecond).toString());
+    return entry;
+  }
+
+  /** R2 runs, after R1; their Jobs were cleaned up; the spec goes back to R1. */
+  private World backToR1() {
+    World world = new World().bothDeployments(R2, 2, 1);
+    AppDeploymentStatus status = new AppDeploymentStatus();
+    status.setVerifiedRevision(R2);
+    status.setHistory(new ArrayList<>(List.of(succeeded(R2, 100), succeeded(R1, 30))));
+    world.status(status);
+    world.revision = R1;
+    return world;
+  }
+
+  @Test
+  void aRollbackToAVerifiedRevisionRollsOutWithoutAMigrationOnceReVerified() {
+    World world = backToR1();
+    Plan first = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(first.needsChecks()).as("re-verified at that moment").isTrue();
+    assertThat(first.actions()).noneMatch(a -> a instanceof CreateJob);
+
+    Plan back = planner.plan(world.observed(), PASS);
+    assertThat(back.actions())
+        .noneMatch(a -> a instanceof CreateJob)
+        .contains(new EnsureDeployment("api", 2, true), new EnsureDeployment("worker", 1, true));
+    assertThat(back.status().getVerifiedRevision()).isEqualTo(R1);
+  }
+
+  @Test
+  void aRollbackTheSchemaNoLongerSatisfiesIsRefusedNamingWhatIsMissing() {
+    World world = backToR1();
+    Plan refused = planner.plan(world.observed(), DRIFTED);
+    assertThat(refused.actions())
+        .noneMatch(a -> a instanceof CreateJob)
+        .noneMatch(a -> a instanceof EnsureDeployment e && e.newTemplate());
+    assertThat(reason(refused, Conditions.STALLED)).isEqualTo("RollbackRefused");
+    assertThat(Conditions.find(refused.status().getConditions(), Conditions.STALLED).getMessage())
+        .contains("rollback to revision " + R1 + " refused")
+        .contains("Missing columns in orders: [total]");
+    assertThat(refused.status().getSchema().getMissingColumns()).containsExactly("orders.total");
+    assertThat(condition(refused, Conditions.AVAILABLE)).as("R2 keeps serving").isEqualTo("True");
+    assertThat(refused.events()).extracting(Plan.Note::reason).containsExactly("RollbackRefused");
   }
 }
