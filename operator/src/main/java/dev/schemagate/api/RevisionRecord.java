@@ -27,6 +27,13 @@ public class RevisionRecord {
   @JsonPropertyDescription("When the migration finished (RFC 3339).")
   private String finishedAt;
 
+  @JsonPropertyDescription(
+      "When the revision was first Ready (RFC 3339): migrated, verified and rolled out. A"
+          + " revision with readyAt can be rolled back to by setting the spec back to it: no"
+          + " migration runs, and the schema is verified against its requirements first"
+          + " (RollbackRefused when it no longer satisfies them).")
+  private String readyAt;
+
   @JsonPropertyDescription("Machine-readable reason of the outcome.")
   private String reason;
 

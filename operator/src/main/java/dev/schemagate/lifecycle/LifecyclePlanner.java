@@ -424,6 +424,14 @@ public final class LifecyclePlanner {
       List<RevisionRecord> history = new ArrayList<>();
       history.add(entry);
       if (status.getHistory() != null) {
+        // A Job seen again (a rollback while it is kept) keeps the time its revision was Ready.
+        status.getHistory().stream()
+            .filter(h -> Objects.equals(h.getRevision(), entry.getRevision()))
+            .filter(h -> Objects.equals(h.getOutcome(), entry.getOutcome()))
+            .map(RevisionRecord::getReadyAt)
+            .filter(Objects::nonNull)
+            .findFirst()
+            .ifPresent(entry::setReadyAt);
         status.getHistory().stream()
             .filter(
                 h ->
@@ -806,6 +814,7 @@ public final class LifecyclePlanner {
         if (status.getPhase() != Phase.Ready) {
           events.add(new Plan.Note(false, "Ready", "Revision " + o.revision() + " is ready"));
         }
+        markReady();
         status.setPhase(Phase.Ready);
         condition(
             Conditions.READY,
@@ -874,6 +883,18 @@ public final class LifecyclePlanner {
       DeploymentView current = o.deployments().get(name);
       return runsWantedTemplate(component, current, replicas(component))
           && current.rollout().complete();
+    }
+
+    /** The revision's history entry says when it was first Ready: it can be rolled back to. */
+    private void markReady() {
+      if (status.getHistory() == null) {
+        return;
+      }
+      status.getHistory().stream()
+          .filter(h -> o.revision().equals(h.getRevision()))
+          .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
+          .filter(h -> h.getReadyAt() == null)
+          .forEach(h -> h.setReadyAt(o.now().toString()));
     }
 
     /** The Deployment exists with the replicas and the pod template of the wanted revision. */

@@ -360,6 +360,24 @@ class SchemaEvolutionPlannerTest {
   }
 
   @Test
+  void historySaysWhichRevisionsWereReadyAndSoCanBeRolledBackTo() {
+    World world = ready();
+    assertThat(world.resource.getStatus().getHistory())
+        .singleElement()
+        .satisfies(h -> assertThat(h.getReadyAt()).isEqualTo(T0.toString()));
+
+    world.revision = R2;
+    world.now = T0.plusSeconds(60);
+    world.job(R2, JobView.Phase.Succeeded);
+    Plan rolling = plan(world);
+    assertThat(rolling.status().getHistory())
+        .extracting(RevisionRecord::getRevision, RevisionRecord::getReadyAt)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(R2, null),
+            org.assertj.core.groups.Tuple.tuple(R1, T0.toString()));
+  }
+
+  @Test
   void aRollbackTheSchemaNoLongerSatisfiesIsRefusedNamingWhatIsMissing() {
     World world = backToR1();
     Plan refused = planner.plan(world.observed(), DRIFTED);
