@@ -12,6 +12,7 @@ import dev.schemagate.api.Phase;
 import dev.schemagate.api.RevisionRecord;
 import dev.schemagate.api.RolloutStrategy;
 import dev.schemagate.api.SchemaStatus;
+import dev.schemagate.api.ServingIncompatiblePolicy;
 import dev.schemagate.lifecycle.Action.CaptureLogTail;
 import dev.schemagate.lifecycle.Action.CreateJob;
 import dev.schemagate.lifecycle.Action.DeleteJob;
@@ -50,6 +51,8 @@ import java.util.Objects;
  * verified for R, the current spec.schema/database/redis and the last migration -> roll out
  * checks: schema missing objects             -> Failed, Stalled; hold components (stop nothing)
  *   a revision migrated before another (rollback) -> RollbackRefused, naming what is missing
+ *   another revision serves (KeepRunning): its requirements checked too; lacking ->
+ *     ServingRevisionIncompatible (condition, Warning); StopServing: its pods stop before rollout
  * verified, spec.drift.intervalSeconds passed -> re-check (status unchanged meanwhile)
  *   a required object gone (drift)           -> SchemaDrift: Stalled, hold rollouts and scale-ups
  *                                               (onDrift Report: Warning Event only); look again
@@ -77,6 +80,7 @@ public final class LifecyclePlanner {
   static final Duration DRIFT_RECHECK_RETRY = Duration.ofMinutes(1);
   static final String SCHEMA_DRIFT = "SchemaDrift";
   static final String ROLLBACK_REFUSED = "RollbackRefused";
+  static final String SERVING_INCOMPATIBLE = "ServingRevisionIncompatible";
 
   private final int jobsToKeep;
 
@@ -104,6 +108,7 @@ public final class LifecyclePlanner {
     private final Long generation;
     private Duration requeue;
     private boolean needsChecks;
+    private String servingRequirements;
 
     Decision(Observed o, Checks checks) {
       this.o = o;
@@ -485,6 +490,8 @@ public final class LifecyclePlanner {
         if (current && SCHEMA_DRIFT.equals(conditionReason(Conditions.SCHEMA_VERIFIED))) {
           return false; // still drifted until the re-check says otherwise: status stays
         }
+        Serving serving = serving();
+        servingRequirements = serving == null ? null : serving.requirements();
         status.setPhase(Phase.Verifying);
         progressing("Verifying", "verifying the schema of revision " + o.revision());
         return false;
@@ -533,7 +540,96 @@ public final class LifecyclePlanner {
         return checkFailed(
             redis, "DependencyUnavailable", Conditions.DEPENDENCIES_READY, redisNews);
       }
+      servingCompatibility(checks.serving());
       return true;
+    }
+
+    /**
+     * The revision that serves while another is verified (KeepRunning), the components that run it,
+     * and what it needs of the schema, as its pods' gate checks; null when none does.
+     */
+    private record Serving(String revision, List<String> components, String requirements) {}
+
+    private Serving serving() {
+      Serving found = null;
+      for (ComponentSpec component : spec.getComponents()) {
+        DeploymentView view = o.deployments().get(component.getName());
+        if (view == null
+            || view.replicas() == 0
+            || o.revision().equals(view.revision())
+            || view.schemaRequirements() == null) {
+          continue;
+        }
+        if (found == null) {
+          found =
+              new Serving(
+                  view.revision(),
+                  new ArrayList<>(List.of(component.getName())),
+                  view.schemaRequirements());
+        } else if (found.revision().equals(view.revision())) {
+          found.components().add(component.getName());
+        }
+      }
+      return found;
+    }
+
+    /**
+     * After a migration the serving revision's pods run on a schema they were not built for: if it
+     * lacks what they need, they are failing now, and that is said loudly - and, with StopServing,
+     * they are stopped before the new revision rolls out.
+     */
+    private void servingCompatibility(CheckResult result) {
+      Serving serving = serving();
+      if (result == null || serving == null || result.transientFailure()) {
+        return;
+      }
+      String who =
+          "revision " + serving.revision() + " (" + String.join(", ", serving.components()) + ")";
+      if (result.ok()) {
+        condition(
+            Conditions.SERVING_COMPATIBLE,
+            true,
+            "Compatible",
+            who + " still finds what it needs on the schema revision " + o.revision() + " left");
+        return;
+      }
+      String message =
+          who
+              + ", which still serves, needs what the schema no longer has after revision "
+              + o.revision()
+              + "'s migration: "
+              + result.message()
+              + (stopServing()
+                  ? "; spec.rollout.onServingIncompatible is StopServing: its pods are stopped"
+                      + " before revision "
+                      + o.revision()
+                      + " rolls out"
+                  : "; it serves until revision "
+                      + o.revision()
+                      + " replaces it (spec.rollout.onServingIncompatible: StopServing stops it"
+                      + " at once)");
+      CheckResult incompatible = new CheckResult(false, SERVING_INCOMPATIBLE, message, false);
+      if (isNews(Conditions.SERVING_COMPATIBLE, incompatible)) {
+        events.add(new Plan.Note(true, SERVING_INCOMPATIBLE, message));
+      }
+      condition(Conditions.SERVING_COMPATIBLE, false, SERVING_INCOMPATIBLE, message);
+    }
+
+    private boolean stopServing() {
+      return spec.getRollout() != null
+          && spec.getRollout().getOnServingIncompatible() == ServingIncompatiblePolicy.StopServing;
+    }
+
+    /**
+     * A component still runs the revision found incompatible with the migrated schema, and the user
+     * asked for such a revision to stop at once: it goes to 0 before it is given the new one.
+     */
+    private boolean stopsFirst(DeploymentView current) {
+      return stopServing()
+          && current != null
+          && !o.revision().equals(current.revision())
+          && (current.replicas() > 0 || current.pods() > 0)
+          && SERVING_INCOMPATIBLE.equals(conditionReason(Conditions.SERVING_COMPATIBLE));
     }
 
     private DriftSpec drift() {
@@ -773,6 +869,17 @@ public final class LifecyclePlanner {
       for (ComponentSpec component : spec.getComponents()) {
         int replicas = replicas(component);
         DeploymentView current = o.deployments().get(component.getName());
+        if (stopsFirst(current)) {
+          if (current.replicas() > 0) {
+            actions.add(new EnsureDeployment(component.getName(), 0, false));
+          }
+          waiting.add(
+              component.getName()
+                  + ": stopping revision "
+                  + current.revision()
+                  + " first (the schema no longer has what it needs)");
+          continue;
+        }
         List<String> before = RolloutOrder.waitsFor(component, this::rolledOutAndAvailable);
         if (!before.isEmpty()) {
           // Keeps the revision it runs (or is created at 0) until those before it are done.
@@ -815,6 +922,13 @@ public final class LifecyclePlanner {
           events.add(new Plan.Note(false, "Ready", "Revision " + o.revision() + " is ready"));
         }
         markReady();
+        if (SERVING_INCOMPATIBLE.equals(conditionReason(Conditions.SERVING_COMPATIBLE))) {
+          condition(
+              Conditions.SERVING_COMPATIBLE,
+              true,
+              "Replaced",
+              "every component runs revision " + o.revision());
+        }
         status.setPhase(Phase.Ready);
         condition(
             Conditions.READY,
@@ -846,6 +960,10 @@ public final class LifecyclePlanner {
         DeploymentView current = o.deployments().get(component.getName());
         if (current == null) {
           actions.add(new EnsureDeployment(component.getName(), 0, true));
+        } else if (stopsFirst(current)) {
+          if (current.replicas() > 0) {
+            actions.add(new EnsureDeployment(component.getName(), 0, false));
+          }
         } else if (!o.revision().equals(current.revision())
             && current.replicas() != replicas(component)) {
           // The revision it runs was verified (only those get replicas): back to its replicas
@@ -1041,7 +1159,13 @@ public final class LifecyclePlanner {
       // Status follows the Deployments in every phase, not only while rolling out.
       status.setComponents(componentStatuses());
       availability();
-      return new Plan(List.copyOf(actions), needsChecks, status, List.copyOf(events), requeue);
+      return new Plan(
+          List.copyOf(actions),
+          needsChecks,
+          status,
+          List.copyOf(events),
+          requeue,
+          needsChecks ? servingRequirements : null);
     }
   }
 

@@ -247,7 +247,8 @@ final class Observer {
                   : valueOrZero(deployment.getStatus().getReadyReplicas()),
               componentPods.size(),
               DeploymentRollout.of(deployment),
-              PodProblems.of(deployment, componentPods)));
+              PodProblems.of(deployment, componentPods),
+              SchemaGateContainer.requirementsOf(deployment.getSpec().getTemplate().getSpec())));
     }
     return views;
   }

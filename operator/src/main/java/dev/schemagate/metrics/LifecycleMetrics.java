@@ -30,6 +30,7 @@ public final class LifecycleMetrics {
   static final String TO_ROLLOUT = "schemagate.migration.to.rollout";
   static final String DRIFT = "schemagate.schema.drift";
   static final String ROLLBACK_REFUSED = "schemagate.rollbacks.refused";
+  static final String SERVING_INCOMPATIBLE = "schemagate.serving.incompatible";
 
   private final MeterRegistry registry;
 
@@ -62,6 +63,12 @@ public final class LifecycleMetrics {
           counter(FAILED, "Migrations that failed, Job or verification", namespace).increment();
       case "SchemaDrift" ->
           counter(DRIFT, "Required objects found gone after a revision was verified", namespace)
+              .increment();
+      case "ServingRevisionIncompatible" ->
+          counter(
+                  SERVING_INCOMPATIBLE,
+                  "Serving revisions found to need what a migration removed",
+                  namespace)
               .increment();
       case "RollbackRefused" ->
           counter(ROLLBACK_REFUSED, "Rollbacks the schema no longer satisfies", namespace)

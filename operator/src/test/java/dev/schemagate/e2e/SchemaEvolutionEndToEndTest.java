@@ -10,6 +10,7 @@ import dev.schemagate.api.ComponentStatus;
 import dev.schemagate.api.DriftSpec;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.RolloutSpec;
+import dev.schemagate.api.ServingIncompatiblePolicy;
 import dev.schemagate.lifecycle.Conditions;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
@@ -248,5 +249,72 @@ class SchemaEvolutionEndToEndTest {
     assertThat(world.image("shop-api")).as("shop:dropq keeps serving").isEqualTo("shop:dropq");
     assertThat(world.jobs()).hasSize(3);
     assertThat(eventReasons()).contains("RollbackRefused");
+  }
+
+  /** shop:1 serves; shop:dropq's migration drops a column shop:1 needs. */
+  private void upgradeToDropq(Consumer<AppDeployment> more) {
+    world.apply(APP);
+    awaitPhase(Phase.Ready);
+    edit(
+        a -> {
+          a.getSpec().setImage("shop:dropq");
+          a.getSpec().getSchema().getTables().get(1).setColumns(List.of("id"));
+          a.getSpec().getSchema().getTables().get(1).setIndexes(null);
+          more.accept(a);
+        });
+  }
+
+  @Test
+  void aServingRevisionTheMigrationBrokeIsReportedFromItsOwnGatesRequirements() {
+    upgradeToDropq(a -> {});
+    AppDeployment ready = awaitPhase(Phase.Ready);
+
+    assertThat(reason(ready, Conditions.SERVING_COMPATIBLE)).isEqualTo("Replaced");
+    List<Event> warnings =
+        client.v1().events().inNamespace(world.namespace).list().getItems().stream()
+            .filter(e -> "ServingRevisionIncompatible".equals(e.getReason()))
+            .toList();
+    assertThat(warnings)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getMessage())
+                  .as("the worker is held at 0 during migrations: it does not serve")
+                  .contains("(api)")
+                  .contains("question_text")
+                  .contains("serves until revision");
+            });
+    assertThat(world.metrics.scrape())
+        .containsPattern(
+            "schemagate_serving_incompatible_total\\{namespace=\"" + world.namespace + "\"} 1");
+  }
+
+  @Test
+  void withStopServingTheBrokenRevisionIsStoppedBeforeTheNewOneRollsOut() {
+    try (StatusHistory history = StatusHistory.watch(client, world.namespace)) {
+      upgradeToDropq(
+          a -> rollout(a).setOnServingIncompatible(ServingIncompatiblePolicy.StopServing));
+      AppDeployment ready = awaitPhase(Phase.Ready);
+      String oldRevision = ready.getStatus().getHistory().get(1).getRevision();
+
+      assertThat(history.seen())
+          .filteredOn(
+              seen ->
+                  seen.appd().getStatus() != null
+                      && seen.appd().getStatus().getComponents() != null)
+          .as("the api ran shop:1 at 0 replicas before it got shop:dropq")
+          .anySatisfy(
+              seen -> {
+                ComponentStatus api = component(seen.appd(), "api");
+                assertThat(api.getRevision()).isEqualTo(oldRevision);
+                assertThat(api.getReplicas()).isZero();
+                assertThat(
+                        Conditions.find(
+                            seen.appd().getStatus().getConditions(), Conditions.SERVING_COMPATIBLE))
+                    .isNotNull();
+              });
+      assertThat(world.image("shop-api")).isEqualTo("shop:dropq");
+    }
   }
 }

@@ -505,6 +505,7 @@ class LifecyclePlannerTest {
             2,
             2,
             Views.settled("api", R1, "img", 2, 2, 2).rollout(),
+            null,
             null));
     assertThat(condition(plan(edited), Conditions.READY)).isEqualTo("False");
   }

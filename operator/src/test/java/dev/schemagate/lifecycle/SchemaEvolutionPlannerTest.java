@@ -14,6 +14,7 @@ import dev.schemagate.api.Phase;
 import dev.schemagate.api.RevisionRecord;
 import dev.schemagate.api.RolloutSpec;
 import dev.schemagate.api.SchemaStatus;
+import dev.schemagate.api.ServingIncompatiblePolicy;
 import dev.schemagate.lifecycle.Action.CreateJob;
 import dev.schemagate.lifecycle.Action.EnsureDeployment;
 import dev.schemagate.lifecycle.DeploymentRollout.State;
@@ -391,5 +392,91 @@ class SchemaEvolutionPlannerTest {
     assertThat(refused.status().getSchema().getMissingColumns()).containsExactly("orders.total");
     assertThat(condition(refused, Conditions.AVAILABLE)).as("R2 keeps serving").isEqualTo("True");
     assertThat(refused.events()).extracting(Plan.Note::reason).containsExactly("RollbackRefused");
+  }
+
+  // ---- the serving revision's compatibility ----
+
+  private static final Checks.CheckResult SERVING_LACKS =
+      new Checks.CheckResult(
+          false, "SchemaOutdated", "Missing columns in orders: [legacy_total]", false);
+
+  private static Checks servingCheck(Checks.CheckResult serving) {
+    return new Checks(PASS.schema(), PASS.schemaStatus(), null, serving);
+  }
+
+  @Test
+  void afterTheMigrationTheServingRevisionsRequirementsAreCheckedToo() {
+    World world = upgrade();
+    Plan first = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(first.needsChecks()).isTrue();
+    assertThat(first.servingRequirements()).isEqualTo(Views.requirements(R1));
+
+    Plan compatible =
+        planner.plan(
+            world.observed(),
+            servingCheck(new Checks.CheckResult(true, "SchemaVerified", "ok", false)));
+    assertThat(condition(compatible, Conditions.SERVING_COMPATIBLE)).isEqualTo("True");
+    assertThat(compatible.events())
+        .extracting(Plan.Note::reason)
+        .doesNotContain("ServingRevisionIncompatible");
+  }
+
+  @Test
+  void nothingIsCheckedForAServingRevisionOnFirstInstall() {
+    Plan first =
+        planner.plan(new World().job(R1, JobView.Phase.Succeeded).observed(), Checks.NOT_RUN);
+    assertThat(first.needsChecks()).isTrue();
+    assertThat(first.servingRequirements()).isNull();
+  }
+
+  @Test
+  void aServingRevisionTheMigrationBrokeIsReportedLoudlyAndServesUntilReplaced() {
+    World world = upgrade();
+    Plan plan = planner.plan(world.observed(), servingCheck(SERVING_LACKS));
+
+    assertThat(condition(plan, Conditions.SERVING_COMPATIBLE)).isEqualTo("False");
+    assertThat(reason(plan, Conditions.SERVING_COMPATIBLE))
+        .isEqualTo("ServingRevisionIncompatible");
+    String message =
+        Conditions.find(plan.status().getConditions(), Conditions.SERVING_COMPATIBLE).getMessage();
+    assertThat(message)
+        .contains("revision " + R1 + " (api, worker)")
+        .contains("Missing columns in orders: [legacy_total]");
+    assertThat(plan.events()).contains(new Plan.Note(true, "ServingRevisionIncompatible", message));
+    assertThat(plan.actions())
+        .as("Warn: the rollout goes on as planned")
+        .contains(new EnsureDeployment("api", 2, true), new EnsureDeployment("worker", 1, true));
+
+    world.status(plan.status()).bothDeployments(R2, 2, 1);
+    Plan ready = plan(world);
+    assertThat(ready.status().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(condition(ready, Conditions.SERVING_COMPATIBLE)).isEqualTo("True");
+    assertThat(reason(ready, Conditions.SERVING_COMPATIBLE)).isEqualTo("Replaced");
+  }
+
+  @Test
+  void withStopServingTheBrokenRevisionStopsBeforeTheNewOneRollsOut() {
+    World world = upgrade();
+    rollout(world).setOnServingIncompatible(ServingIncompatiblePolicy.StopServing);
+
+    Plan plan = planner.plan(world.observed(), servingCheck(SERVING_LACKS));
+    assertThat(plan.actions())
+        .containsExactly(
+            new EnsureDeployment("api", 0, false),
+            new EnsureDeployment("worker", 0, false),
+            new Action.LogRolloutDiagnostics());
+    assertThat(Conditions.find(plan.status().getConditions(), Conditions.READY).getMessage())
+        .contains("api: stopping revision " + R1 + " first");
+
+    world.status(plan.status());
+    world.deployments.put("api", Views.settled("api", R1, "img:" + R1, 0, 0, 1));
+    world.deployment("worker", R1, 0, 0);
+    assertThat(plan(world).actions())
+        .as("a pod of R1 is still there")
+        .doesNotContain(new EnsureDeployment("api", 2, true))
+        .contains(new EnsureDeployment("worker", 1, true));
+
+    world.deployment("api", R1, 0, 0);
+    assertThat(plan(world).actions()).contains(new EnsureDeployment("api", 2, true));
   }
 }

@@ -12,6 +12,11 @@ final class Views {
     return "t-" + revision;
   }
 
+  /** What a Deployment of this revision's schema gate checks (encoded, as its variable has it). */
+  static String requirements(String revision) {
+    return "requirements-of-" + revision;
+  }
+
   /**
    * A Deployment the controller has caught up with: complete once {@code ready} reaches {@code
    * replicas}, otherwise still rolling, and serving only at full strength.
@@ -62,6 +67,7 @@ final class Views {
         ready,
         pods,
         rollout,
-        null);
+        null,
+        requirements(revision));
   }
 }
