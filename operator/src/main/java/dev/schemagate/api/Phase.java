@@ -6,6 +6,7 @@ public enum Phase {
   Migrating,
   Verifying,
   RollingOut,
+  Contracting,
   Ready,
   Held,
   Failed,

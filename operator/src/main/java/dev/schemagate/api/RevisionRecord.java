@@ -34,6 +34,14 @@ public class RevisionRecord {
           + " (RollbackRefused when it no longer satisfies them).")
   private String readyAt;
 
+  @JsonPropertyDescription(
+      "Outcome of the revision's contract phase (Succeeded or Failed), when it has one and it"
+          + " ran: it is never run twice.")
+  private String contract;
+
+  @JsonPropertyDescription("When the contract phase finished (RFC 3339).")
+  private String contractFinishedAt;
+
   @JsonPropertyDescription("Machine-readable reason of the outcome.")
   private String reason;
 

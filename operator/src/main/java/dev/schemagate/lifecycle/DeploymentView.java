@@ -15,6 +15,8 @@ package dev.schemagate.lifecycle;
  *     null
  * @param schemaRequirements what the revision it runs needs of the schema, as its schema gate
  *     carries them (encoded), or null without a gate
+ * @param podRevisions the revisions the component's pods that still exist (terminating ones too)
+ *     were created for, as the pods say
  */
 public record DeploymentView(
     String name,
@@ -26,4 +28,5 @@ public record DeploymentView(
     int pods,
     DeploymentRollout rollout,
     String problem,
-    String schemaRequirements) {}
+    String schemaRequirements,
+    java.util.Set<String> podRevisions) {}

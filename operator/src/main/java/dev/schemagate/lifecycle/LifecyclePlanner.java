@@ -60,7 +60,10 @@ import java.util.Objects;
  * checks pass                                -> roll out R to every component
  * spec.rollout.hold (migrate ahead)        -> Held; components keep what they run
  * a component's "after" not rolled out yet   -> it keeps what it runs; RollingOut
- * every Deployment runs R's template, rolled out (kstatus rules) -> Ready
+ * every Deployment runs R's template, rolled out (kstatus rules):
+ *   spec.migration.contract, not run for R   -> once no pod of another revision is left, its Job
+ *     (Contracting; failure: Stalled ContractFailed, R keeps serving; StopTheWorld: before scale-up)
+ * every Deployment runs R's template, rolled out, contract done -> Ready
  * a Deployment past its progress deadline    -> Failed, Stalled: ProgressDeadlineExceeded
  * "hold" = components keep their template; StopTheWorld and stopDuringMigration ones stay at 0
  *          while the migration runs.
@@ -95,6 +98,14 @@ public final class LifecyclePlanner {
   /** The job name of a revision: deterministic, so a second create fails with AlreadyExists. */
   public static String jobName(String appName, String revision) {
     return appName + "-migrate-" + revision;
+  }
+
+  /**
+   * The contract-phase Job name of a revision ("post" for post-rollout: as short as "migrate", so
+   * that it fits in 63 characters for every AppDeployment name the CRD accepts).
+   */
+  public static String contractJobName(String appName, String revision) {
+    return appName + "-post-" + revision;
   }
 
   /** One planning pass; holds the status being built. */
@@ -153,6 +164,10 @@ public final class LifecyclePlanner {
       removeDroppedComponents();
       MigrationStatus migration = migrationOfWantedRevision();
       status.setMigration(migration);
+      if (status.getContract() != null
+          && !o.revision().equals(status.getContract().getRevision())) {
+        status.setContract(null); // another revision's: this one's is set once it is due
+      }
       JobView other = runningJobOfAnotherRevision();
       if (other != null) {
         waitFor(other);
@@ -169,6 +184,11 @@ public final class LifecyclePlanner {
           "Succeeded",
           "Job " + migration.getJobName() + " succeeded");
       if (!verified()) {
+        holdComponents(false);
+        return finish();
+      }
+      if (stopTheWorld() && !contracted()) {
+        // Nothing runs under StopTheWorld: the contract phase goes before the scale-up.
         holdComponents(false);
         return finish();
       }
@@ -401,7 +421,7 @@ public final class LifecyclePlanner {
     }
 
     private JobView runningJobOfAnotherRevision() {
-      return o.jobs().stream()
+      return java.util.stream.Stream.concat(o.jobs().stream(), o.contractJobs().stream())
           .filter(j -> j.phase() == JobView.Phase.Running && !o.revision().equals(j.revision()))
           .findFirst()
           .orElse(null);
@@ -449,7 +469,12 @@ public final class LifecyclePlanner {
     }
 
     private void deleteOldJobs() {
-      o.jobs().stream()
+      deleteOldJobs(o.jobs());
+      deleteOldJobs(o.contractJobs());
+    }
+
+    private void deleteOldJobs(List<JobView> jobs) {
+      jobs.stream()
           .filter(j -> !o.revision().equals(j.revision()))
           .filter(j -> j.phase() != JobView.Phase.Running)
           .sorted(
@@ -461,6 +486,207 @@ public final class LifecyclePlanner {
                   actions.add(
                       new DeleteJob(
                           j.name(), "keeping the newest " + jobsToKeep + " revisions' Jobs")));
+    }
+
+    // ---- contract ----
+
+    private boolean contractConfigured() {
+      return spec.getMigration() != null && spec.getMigration().getContract() != null;
+    }
+
+    /**
+     * The contract phase of the wanted revision, once it is rolled out: true when it succeeded (or
+     * there is none), so the revision may say Ready. It starts only when no pod of another revision
+     * is left, as the pods themselves say, and runs exactly once per revision.
+     */
+    private boolean contracted() {
+      if (!contractConfigured()) {
+        return true;
+      }
+      MigrationStatus contract = contractOfWantedRevision();
+      status.setContract(contract);
+      if (contract.getState() == MigrationState.Succeeded) {
+        return true;
+      }
+      JobView job = o.currentContractJob();
+      if (job != null) {
+        return followContract(job, contract);
+      }
+      boolean sameAttempt = Objects.equals(contract.getRetryToken(), o.retryToken());
+      if (contract.getState() == MigrationState.Failed && sameAttempt) {
+        contractFailed(contract);
+        return false;
+      }
+      if (jobWasCreated(contract) && sameAttempt) {
+        contract.setState(MigrationState.Failed);
+        contract.setReason("JobDeleted");
+        contract.setMessage(
+            "Job "
+                + contract.getJobName()
+                + " was deleted before it finished; it is not re-run"
+                + " on its own: set annotation "
+                + RETRY_ANNOTATION
+                + " to a new value to retry");
+        contract.setFinishedAt(o.now().toString());
+        events.add(new Plan.Note(true, "ContractFailed", contract.getMessage()));
+        recordContract(contract);
+        contractFailed(contract);
+        return false;
+      }
+      List<String> older = olderPods();
+      if (!older.isEmpty()) {
+        status.setPhase(Phase.Contracting);
+        progressing(
+            "WaitingForOlderPods",
+            "the contract phase of revision "
+                + o.revision()
+                + " waits for the pods of older revisions to go: "
+                + String.join(", ", older));
+        return false;
+      }
+      actions.add(new Action.CreateContractJob(contract.getJobName(), o.retryToken()));
+      events.add(
+          new Plan.Note(
+              false,
+              "ContractStarted",
+              "Creating Job "
+                  + contract.getJobName()
+                  + " for the contract phase of revision "
+                  + o.revision()));
+      contract.setState(MigrationState.Pending);
+      contract.setRetryToken(o.retryToken());
+      contract.setReason(null);
+      contract.setMessage(null);
+      contract.setFinishedAt(null);
+      contract.setStartedAt(o.now().toString());
+      status.setPhase(Phase.Contracting);
+      progressing("Contracting", "contract-phase Job " + contract.getJobName() + " created");
+      return false;
+    }
+
+    private MigrationStatus contractOfWantedRevision() {
+      MigrationStatus recorded = status.getContract();
+      if (recorded != null && o.revision().equals(recorded.getRevision())) {
+        return recorded;
+      }
+      MigrationStatus contract = new MigrationStatus();
+      contract.setRevision(o.revision());
+      contract.setJobName(contractJobName(o.resource().getMetadata().getName(), o.revision()));
+      contract.setState(MigrationState.Pending);
+      // Exactly once: history remembers a contract phase whose Job was cleaned up.
+      RevisionRecord done = historyOf(o.revision());
+      if (done != null
+          && MigrationState.Succeeded.name().equals(done.getContract())
+          && o.currentContractJob() == null) {
+        contract.setState(MigrationState.Succeeded);
+        contract.setFinishedAt(done.getContractFinishedAt());
+        contract.setRetryToken(o.retryToken());
+      }
+      return contract;
+    }
+
+    private boolean followContract(JobView job, MigrationStatus contract) {
+      contract.setJobName(job.name());
+      if (job.startedAt() != null) {
+        contract.setStartedAt(job.startedAt().toString());
+      }
+      switch (job.phase()) {
+        case Succeeded -> {
+          contract.setState(MigrationState.Succeeded);
+          contract.setReason(null);
+          contract.setMessage(null);
+          contract.setFinishedAt(text(job.finishedAt()));
+          events.add(new Plan.Note(false, "ContractSucceeded", "Job " + job.name() + " succeeded"));
+          recordContract(contract);
+          return true;
+        }
+        case Failed -> {
+          if (!Objects.equals(job.retryToken(), o.retryToken())) {
+            actions.add(new DeleteJob(job.name(), "retry requested through " + RETRY_ANNOTATION));
+            contract.setState(MigrationState.Pending);
+            contract.setMessage("retrying: deleting the failed Job " + job.name());
+            status.setPhase(Phase.Contracting);
+            progressing("Retrying", contract.getMessage());
+            return false;
+          }
+          if (contract.getState() != MigrationState.Failed) {
+            contract.setState(MigrationState.Failed);
+            contract.setReason(job.reason());
+            contract.setMessage(job.message());
+            contract.setFinishedAt(text(job.finishedAt() != null ? job.finishedAt() : o.now()));
+            contract.setRetryToken(job.retryToken());
+            events.add(
+                new Plan.Note(
+                    true,
+                    "ContractFailed",
+                    "Job " + job.name() + " failed: " + job.reason() + ": " + job.message()));
+            recordContract(contract);
+          }
+          contractFailed(contract);
+          return false;
+        }
+        default -> {
+          contract.setState(MigrationState.Running);
+          contract.setRetryToken(job.retryToken());
+          status.setPhase(Phase.Contracting);
+          progressing("Contracting", "Job " + job.name() + " is running");
+          if (job.recheckAt() != null) {
+            requeueAt(job.recheckAt());
+          }
+          return false;
+        }
+      }
+    }
+
+    /** A failed contract phase needs a human; what was rolled out keeps serving. */
+    private void contractFailed(MigrationStatus contract) {
+      stalled(
+          "ContractFailed",
+          "the contract phase of revision "
+              + o.revision()
+              + " failed: "
+              + contract.getMessage()
+              + "; revision "
+              + o.revision()
+              + " keeps serving; set annotation "
+              + RETRY_ANNOTATION
+              + " to a new value to retry");
+    }
+
+    private void recordContract(MigrationStatus contract) {
+      RevisionRecord entry = historyOf(o.revision());
+      if (entry != null) {
+        entry.setContract(contract.getState().name());
+        entry.setContractFinishedAt(contract.getFinishedAt());
+      }
+    }
+
+    /** The wanted revision's successful migration in status.history, or null. */
+    private RevisionRecord historyOf(String revision) {
+      return status.getHistory() == null
+          ? null
+          : status.getHistory().stream()
+              .filter(h -> revision.equals(h.getRevision()))
+              .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
+              .findFirst()
+              .orElse(null);
+    }
+
+    /** Components with a pod of another revision, as "api (R1)": the pods, not the Deployment. */
+    private List<String> olderPods() {
+      List<String> older = new ArrayList<>();
+      for (ComponentSpec component : spec.getComponents()) {
+        DeploymentView view = o.deployments().get(component.getName());
+        if (view == null) {
+          continue;
+        }
+        List<String> others =
+            view.podRevisions().stream().filter(r -> !o.revision().equals(r)).toList();
+        if (!others.isEmpty()) {
+          older.add(component.getName() + " (" + String.join(", ", others) + ")");
+        }
+      }
+      return older;
     }
 
     // ---- verification ----
@@ -754,15 +980,26 @@ public final class LifecyclePlanner {
      */
     private String verificationKey() {
       java.util.stream.Stream<Map.Entry<String, Instant>> fromJobs =
-          o.jobs().stream()
+          java.util.stream.Stream.concat(o.jobs().stream(), o.contractJobs().stream())
               .filter(j -> j.finishedAt() != null)
               .map(j -> Map.entry(j.name(), j.finishedAt()));
+      String app = o.resource().getMetadata().getName();
       java.util.stream.Stream<Map.Entry<String, Instant>> fromHistory =
           status.getHistory() == null
               ? java.util.stream.Stream.empty()
               : status.getHistory().stream()
-                  .filter(h -> h.getFinishedAt() != null && h.getJobName() != null)
-                  .map(h -> Map.entry(h.getJobName(), Instant.parse(h.getFinishedAt())));
+                  .flatMap(
+                      h ->
+                          java.util.stream.Stream.of(
+                              h.getFinishedAt() == null || h.getJobName() == null
+                                  ? null
+                                  : Map.entry(h.getJobName(), Instant.parse(h.getFinishedAt())),
+                              h.getContractFinishedAt() == null
+                                  ? null
+                                  : Map.entry(
+                                      contractJobName(app, h.getRevision()),
+                                      Instant.parse(h.getContractFinishedAt()))))
+                  .filter(Objects::nonNull);
       String last =
           java.util.stream.Stream.concat(fromJobs, fromHistory)
               .max(
@@ -918,6 +1155,9 @@ public final class LifecyclePlanner {
             DeploymentRollout.DEADLINE_EXCEEDED,
             "revision " + o.revision() + " did not roll out: " + String.join("; ", stuck));
       } else if (waiting.isEmpty()) {
+        if (!contracted()) {
+          return;
+        }
         if (status.getPhase() != Phase.Ready) {
           events.add(new Plan.Note(false, "Ready", "Revision " + o.revision() + " is ready"));
         }

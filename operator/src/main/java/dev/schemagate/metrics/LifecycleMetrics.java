@@ -29,6 +29,8 @@ public final class LifecycleMetrics {
   static final String VERIFICATION = "schemagate.schema.verification";
   static final String TO_ROLLOUT = "schemagate.migration.to.rollout";
   static final String DRIFT = "schemagate.schema.drift";
+  static final String CONTRACTS_STARTED = "schemagate.contracts.started";
+  static final String CONTRACTS_FAILED = "schemagate.contracts.failed";
   static final String ROLLBACK_REFUSED = "schemagate.rollbacks.refused";
   static final String SERVING_INCOMPATIBLE = "schemagate.serving.incompatible";
 
@@ -61,6 +63,10 @@ public final class LifecycleMetrics {
           counter(SUCCEEDED, "Migration Jobs that completed", namespace).increment();
       case "MigrationFailed" ->
           counter(FAILED, "Migrations that failed, Job or verification", namespace).increment();
+      case "ContractStarted" ->
+          counter(CONTRACTS_STARTED, "Contract-phase Jobs created", namespace).increment();
+      case "ContractFailed" ->
+          counter(CONTRACTS_FAILED, "Contract phases that failed", namespace).increment();
       case "SchemaDrift" ->
           counter(DRIFT, "Required objects found gone after a revision was verified", namespace)
               .increment();

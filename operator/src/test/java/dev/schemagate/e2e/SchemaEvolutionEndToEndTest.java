@@ -51,8 +51,17 @@ class SchemaEvolutionEndToEndTest {
     world = LifecycleHarness.start(server, client, OperatorSettings.defaults());
     world.kubelet.migrations(
         job -> {
-          String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-          world.sql(image.endsWith(":dropq") ? DROP_QUESTION : FULL_SCHEMA);
+          var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+          if (List.of("contract").equals(container.getCommand())) {
+            // The contract phase: records that it ran, and which pods existed meanwhile.
+            world.sql("CREATE TABLE IF NOT EXISTS contracted (job text);");
+            world.sql("INSERT INTO contracted VALUES ('" + job.getMetadata().getName() + "');");
+            return Outcome.SUCCEED;
+          }
+          if (List.of("contract-fails").equals(container.getCommand())) {
+            return Outcome.FAIL;
+          }
+          world.sql(container.getImage().endsWith(":dropq") ? DROP_QUESTION : FULL_SCHEMA);
           return Outcome.SUCCEED;
         });
   }
@@ -316,5 +325,68 @@ class SchemaEvolutionEndToEndTest {
               });
       assertThat(world.image("shop-api")).isEqualTo("shop:dropq");
     }
+  }
+
+  private static String withContract(String command) {
+    return APP.replace(
+        "  migration: {command: [migrate]}\n",
+        "  migration: {command: [migrate], contract: {command: [" + command + "]}}\n");
+  }
+
+  @Test
+  void theContractPhaseRunsOncePerRevisionOnlyAfterEveryPodRunsIt() {
+    try (StatusHistory history = StatusHistory.watch(client, world.namespace)) {
+      world.apply(withContract("contract"));
+      AppDeployment first = awaitPhase(Phase.Ready);
+      String r1 = first.getStatus().getRevision();
+      edit(a -> a.getSpec().setImage("shop:2"));
+      AppDeployment second = awaitPhase(Phase.Ready);
+      String r2 = second.getStatus().getRevision();
+
+      assertThat(second.getStatus().getContract().getState().name()).isEqualTo("Succeeded");
+      assertThat(second.getStatus().getHistory())
+          .extracting(h -> h.getRevision() + " " + h.getContract())
+          .containsExactly(r2 + " Succeeded", r1 + " Succeeded");
+      world.sqlAssert(
+          "SELECT count(*) = 2 AND count(DISTINCT job) = 2 FROM contracted"
+              + " WHERE job IN ('shop-post-"
+              + r1
+              + "', 'shop-post-"
+              + r2
+              + "')");
+      assertThat(history.seen())
+          .filteredOn(
+              seen ->
+                  seen.appd().getStatus() != null
+                      && seen.appd().getStatus().getContract() != null
+                      && r2.equals(seen.appd().getStatus().getContract().getRevision()))
+          .isNotEmpty()
+          .allSatisfy(
+              seen ->
+                  assertThat(seen.appd().getStatus().getComponents())
+                      .as("the contract phase is due only once every component runs " + r2)
+                      .allSatisfy(
+                          c -> {
+                            assertThat(c.getRevision()).isEqualTo(r2);
+                            assertThat(c.getRolledOut()).isTrue();
+                          }));
+    }
+  }
+
+  @Test
+  void aFailedContractPhaseLeavesTheAppServingAndSaysSo() {
+    world.apply(withContract("contract-fails"));
+    AppDeployment failed = awaitPhase(Phase.Failed);
+
+    assertThat(reason(failed, Conditions.STALLED)).isEqualTo("ContractFailed");
+    assertThat(
+            Conditions.find(failed.getStatus().getConditions(), Conditions.AVAILABLE).getStatus())
+        .isEqualTo("True");
+    assertThat(failed.getStatus().getContract().getState().name()).isEqualTo("Failed");
+    assertThat(world.deployment("shop-api").getSpec().getReplicas()).isEqualTo(2);
+    assertThat(eventReasons()).contains("ContractStarted", "ContractFailed");
+    assertThat(world.metrics.scrape())
+        .containsPattern(
+            "schemagate_contracts_failed_total\\{namespace=\"" + world.namespace + "\"} 1");
   }
 }

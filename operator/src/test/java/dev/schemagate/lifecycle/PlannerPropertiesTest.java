@@ -250,6 +250,7 @@ class PlannerPropertiesTest {
               revision(),
               retryToken(),
               List.copyOf(jobs.values()),
+              List.of(),
               Map.copyOf(deployments),
               wanted,
               Revision.ofChecks(resource.getSpec()),

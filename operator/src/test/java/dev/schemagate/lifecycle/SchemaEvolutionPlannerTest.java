@@ -8,11 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.api.AppDeploymentStatus;
 import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.api.ContractSpec;
 import dev.schemagate.api.DriftPolicy;
 import dev.schemagate.api.DriftSpec;
+import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.RevisionRecord;
 import dev.schemagate.api.RolloutSpec;
+import dev.schemagate.api.RolloutStrategy;
 import dev.schemagate.api.SchemaStatus;
 import dev.schemagate.api.ServingIncompatiblePolicy;
 import dev.schemagate.lifecycle.Action.CreateJob;
@@ -478,5 +481,136 @@ class SchemaEvolutionPlannerTest {
 
     world.deployment("api", R1, 0, 0);
     assertThat(plan(world).actions()).contains(new EnsureDeployment("api", 2, true));
+  }
+
+  // ---- contract phase ----
+
+  private static final String CONTRACT_R2 = LifecyclePlanner.contractJobName("shop", R2);
+
+  private static void withContract(World world) {
+    ContractSpec contract = new ContractSpec();
+    contract.setCommand(List.of("contract"));
+    world.resource.getSpec().getMigration().setContract(contract);
+  }
+
+  /** R2 migrated, verified and rolled out on both components, R1's api pod still terminating. */
+  private World rolledOutWithAnOldPodLeft() {
+    World world = upgrade();
+    withContract(world);
+    world.status(plan(world).status()).bothDeployments(R2, 2, 1);
+    DeploymentView api = world.deployments.get("api");
+    world.deployments.put(
+        "api",
+        new DeploymentView(
+            api.name(),
+            api.templateHash(),
+            api.revision(),
+            api.image(),
+            api.replicas(),
+            api.readyReplicas(),
+            3,
+            api.rollout(),
+            null,
+            api.schemaRequirements(),
+            java.util.Set.of(R1, R2)));
+    return world;
+  }
+
+  @Test
+  void theContractPhaseWaitsForThePodsOfOlderRevisionsThenRunsOnce() {
+    World world = rolledOutWithAnOldPodLeft();
+    Plan waiting = plan(world);
+    assertThat(waiting.actions()).noneMatch(a -> a instanceof Action.CreateContractJob);
+    assertThat(waiting.status().getPhase()).isEqualTo(Phase.Contracting);
+    assertThat(reason(waiting, Conditions.READY)).isEqualTo("WaitingForOlderPods");
+    assertThat(Conditions.find(waiting.status().getConditions(), Conditions.READY).getMessage())
+        .contains("api (" + R1 + ")");
+
+    world.status(waiting.status()).deployment("api", R2, 2, 2);
+    Plan started = plan(world);
+    assertThat(started.actions()).contains(new Action.CreateContractJob(CONTRACT_R2, ""));
+    assertThat(started.status().getContract().getState()).isEqualTo(MigrationState.Pending);
+    assertThat(condition(started, Conditions.READY)).isEqualTo("False");
+    assertThat(condition(started, Conditions.AVAILABLE)).isEqualTo("True");
+    assertThat(started.events()).extracting(Plan.Note::reason).contains("ContractStarted");
+
+    world.status(started.status()).contractJob(R2, JobView.Phase.Running, "");
+    Plan running = plan(world);
+    assertThat(running.actions()).noneMatch(a -> a instanceof Action.CreateContractJob);
+    assertThat(running.status().getPhase()).isEqualTo(Phase.Contracting);
+
+    world.status(running.status());
+    world.contractJobs.clear();
+    world.contractJob(R2, JobView.Phase.Succeeded, "");
+    Plan first = planner.plan(world.observed(), Checks.NOT_RUN);
+    assertThat(first.needsChecks()).as("the contract may have changed the schema").isTrue();
+    Plan done = planner.plan(world.observed(), PASS);
+    assertThat(done.status().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(done.status().getContract().getState()).isEqualTo(MigrationState.Succeeded);
+    assertThat(done.status().getHistory().get(0).getContract()).isEqualTo("Succeeded");
+    assertThat(done.events()).extracting(Plan.Note::reason).contains("ContractSucceeded", "Ready");
+
+    world.status(done.status());
+    world.contractJobs.clear(); // cleaned up: status and history remember it
+    assertThat(plan(world).actions()).noneMatch(a -> a instanceof Action.CreateContractJob);
+    world.resource.getStatus().setContract(null);
+    assertThat(plan(world).actions())
+        .as("history alone keeps it exactly once")
+        .noneMatch(a -> a instanceof Action.CreateContractJob);
+  }
+
+  @Test
+  void aFailedContractPhaseLeavesTheRevisionServingAndIsRetriedOnRequest() {
+    World world = rolledOutWithAnOldPodLeft().deployment("api", R2, 2, 2);
+    world.status(plan(world).status()).contractJob(R2, JobView.Phase.Failed, "");
+
+    Plan failed = plan(world);
+    assertThat(failed.status().getPhase()).isEqualTo(Phase.Failed);
+    assertThat(reason(failed, Conditions.STALLED)).isEqualTo("ContractFailed");
+    assertThat(Conditions.find(failed.status().getConditions(), Conditions.STALLED).getMessage())
+        .contains("revision " + R2 + " keeps serving");
+    assertThat(condition(failed, Conditions.AVAILABLE)).isEqualTo("True");
+    assertThat(failed.events()).extracting(Plan.Note::reason).containsExactly("ContractFailed");
+    assertThat(failed.actions())
+        .noneMatch(a -> a instanceof EnsureDeployment e && e.replicas() == 0);
+
+    world.status(failed.status());
+    assertThat(plan(world).events()).as("one Warning").isEmpty();
+
+    world.retryToken = "again";
+    assertThat(plan(world).actions())
+        .contains(
+            new Action.DeleteJob(CONTRACT_R2, "retry requested through schemagate.dev/retry"));
+    world.contractJobs.clear();
+    assertThat(plan(world).actions()).contains(new Action.CreateContractJob(CONTRACT_R2, "again"));
+  }
+
+  @Test
+  void underStopTheWorldTheContractPhaseRunsBeforeTheComponentsScaleUp() {
+    World world = upgrade();
+    withContract(world);
+    rollout(world).setStrategy(RolloutStrategy.StopTheWorld);
+    world.deployment("api", R1, 0, 0).deployment("worker", R1, 0, 0);
+
+    Plan plan = plan(world);
+    assertThat(plan.actions())
+        .contains(new Action.CreateContractJob(CONTRACT_R2, ""))
+        .noneMatch(a -> a instanceof EnsureDeployment e && e.replicas() > 0);
+    assertThat(plan.status().getPhase()).isEqualTo(Phase.Contracting);
+
+    world.status(plan.status()).contractJob(R2, JobView.Phase.Succeeded, "");
+    Plan scaleUp = plan(world);
+    assertThat(scaleUp.actions())
+        .contains(new EnsureDeployment("api", 2, true), new EnsureDeployment("worker", 1, true));
+  }
+
+  @Test
+  void anotherRevisionsContractJobRunningIsWaitedForLikeAMigration() {
+    World world = new World().bothDeployments(R1, 2, 1).contractJob(R1, JobView.Phase.Running, "");
+    world.revision = R2;
+    Plan plan = plan(world);
+    assertThat(plan.actions()).noneMatch(a -> a instanceof CreateJob);
+    assertThat(reason(plan, Conditions.MIGRATION_SUCCEEDED))
+        .isEqualTo("WaitingForRunningMigration");
   }
 }

@@ -68,6 +68,7 @@ final class Views {
         pods,
         rollout,
         null,
-        requirements(revision));
+        requirements(revision),
+        pods == 0 ? java.util.Set.of() : java.util.Set.of(revision));
   }
 }
