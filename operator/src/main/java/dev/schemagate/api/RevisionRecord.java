@@ -15,8 +15,15 @@ public class RevisionRecord {
   @JsonPropertyDescription("Image of the revision.")
   private String image;
 
-  @JsonPropertyDescription("Succeeded, Failed or Superseded.")
+  @JsonPropertyDescription(
+      "Succeeded, Failed or Superseded (its Job was created, then the spec moved to another"
+          + " revision before it was seen to finish).")
   private String outcome;
+
+  @JsonPropertyDescription(
+      "Value of the schemagate.dev/retry annotation the Job was created for: going back to a"
+          + " Superseded revision does not run it again on its own, only with a new value.")
+  private String retryToken;
 
   @JsonPropertyDescription("Name of the revision's migration Job.")
   private String jobName;

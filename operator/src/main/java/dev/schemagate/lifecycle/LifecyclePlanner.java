@@ -84,6 +84,7 @@ public final class LifecyclePlanner {
   static final String SCHEMA_DRIFT = "SchemaDrift";
   static final String ROLLBACK_REFUSED = "RollbackRefused";
   static final String SERVING_INCOMPATIBLE = "ServingRevisionIncompatible";
+  static final String SUPERSEDED = "Superseded";
 
   private final int jobsToKeep;
 
@@ -225,9 +226,18 @@ public final class LifecyclePlanner {
       if (recorded != null && o.revision().equals(recorded.getRevision())) {
         return recorded;
       }
+      if (recorded != null && jobWasCreated(recorded)) {
+        // Its Job was created and not seen to finish: remembered, so that going back to that
+        // revision does not create it again on its own.
+        record(recorded, SUPERSEDED);
+      }
       MigrationStatus migrated = migratedBefore();
       if (migrated != null && o.currentJob() == null) {
         return migrated;
+      }
+      MigrationStatus interrupted = unfinishedBefore();
+      if (interrupted != null && o.currentJob() == null) {
+        return interrupted;
       }
       MigrationStatus fresh = new MigrationStatus();
       fresh.setRevision(o.revision());
@@ -261,6 +271,40 @@ public final class LifecyclePlanner {
                 migration.setStartedAt(h.getStartedAt());
                 migration.setFinishedAt(h.getFinishedAt());
                 migration.setRetryToken(o.retryToken());
+                return migration;
+              })
+          .orElse(null);
+    }
+
+    /**
+     * The wanted revision's last attempt as status.history remembers it when it did not succeed -
+     * it failed, or the spec moved on before its Job was seen to finish - with its retry token:
+     * going back to it stays failed, or counts as a Job that went away, until the token changes
+     * (never re-run silently). Null when not recorded.
+     */
+    private MigrationStatus unfinishedBefore() {
+      if (status.getHistory() == null) {
+        return null;
+      }
+      return status.getHistory().stream()
+          .filter(h -> o.revision().equals(h.getRevision()))
+          .filter(
+              h ->
+                  SUPERSEDED.equals(h.getOutcome())
+                      || MigrationState.Failed.name().equals(h.getOutcome()))
+          .findFirst()
+          .map(
+              h -> {
+                MigrationStatus migration = new MigrationStatus();
+                migration.setRevision(h.getRevision());
+                migration.setJobName(h.getJobName());
+                boolean failed = MigrationState.Failed.name().equals(h.getOutcome());
+                migration.setState(failed ? MigrationState.Failed : MigrationState.Running);
+                migration.setReason(h.getReason());
+                migration.setMessage(h.getMessage());
+                migration.setStartedAt(h.getStartedAt());
+                migration.setFinishedAt(h.getFinishedAt());
+                migration.setRetryToken(h.getRetryToken());
                 return migration;
               })
           .orElse(null);
@@ -437,11 +481,17 @@ public final class LifecyclePlanner {
     }
 
     private void record(MigrationStatus migration) {
+      record(migration, migration.getState().name());
+    }
+
+    private void record(MigrationStatus migration, String outcome) {
       RevisionRecord entry = new RevisionRecord();
       entry.setRevision(migration.getRevision());
-      entry.setImage(spec.getImage());
-      entry.setOutcome(migration.getState().name());
+      // The spec shows the wanted revision's image only; a superseded one's is not known here.
+      entry.setImage(o.revision().equals(migration.getRevision()) ? spec.getImage() : null);
+      entry.setOutcome(outcome);
       entry.setJobName(migration.getJobName());
+      entry.setRetryToken(migration.getRetryToken());
       entry.setStartedAt(migration.getStartedAt());
       entry.setFinishedAt(migration.getFinishedAt());
       entry.setReason(migration.getReason());

@@ -50,6 +50,24 @@ final class Views {
         component, revision, "img:" + revision, replicas, oldServing, oldServing + 1, rollout);
   }
 
+  /** The same Deployment with one more pod, of another revision, still terminating. */
+  static DeploymentView withPodOf(DeploymentView view, String revision) {
+    java.util.Set<String> revisions = new java.util.TreeSet<>(view.podRevisions());
+    revisions.add(revision);
+    return new DeploymentView(
+        view.name(),
+        view.templateHash(),
+        view.revision(),
+        view.image(),
+        view.replicas(),
+        view.readyReplicas(),
+        view.pods() + 1,
+        view.rollout(),
+        view.problem(),
+        view.schemaRequirements(),
+        revisions);
+  }
+
   private static DeploymentView view(
       String component,
       String revision,
