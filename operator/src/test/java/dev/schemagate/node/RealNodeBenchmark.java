@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  *       then its readiness probe) against the init-container polling way (k8s-wait-for style: the
  *       pod exists from the start, its init container reads the Job through the API every 2 s), the
  *       same application container and probe, rounds alternating on the same node.
- *   <li>The operator pod's memory, from the kubelet's figures (its Summary API, cgroup working set
- *       and RSS of the container), idle and with N AppDeployments Ready.
+ *   <li>The operator pod's memory, from its container's memory cgroup (working set as the kubelet
+ *       computes it, RSS), idle and with N AppDeployments Ready.
  * </ol>
  */
 @RealNode
@@ -141,7 +141,7 @@ class RealNodeBenchmark {
         "%s %d AppDeployments (command migrations, 0 replicas) Ready in %.1f s (load %s)%n",
         BENCH, apps, (System.nanoTime() - t0) / 1e9, loadAverage());
     System.out.printf("%s operator with %d Ready: %s%n", BENCH, apps, operatorMemory());
-    // The kubelet's figures are sampled every ~10 s: read once more after a quiet minute.
+    // Once more after a quiet minute: what stays once the rollouts are over.
     Awaitility.await()
         .pollDelay(Duration.ofSeconds(60))
         .atMost(Duration.ofSeconds(61))
@@ -272,31 +272,41 @@ class RealNodeBenchmark {
     }
   }
 
-  /** The operator container's memory as the kubelet reports it (Summary API, from its cgroup). */
-  private static String operatorMemory() {
-    String summary =
-        node.kubectl("get", "--raw", "/api/v1/nodes/localhost/proxy/stats/summary").ok();
-    var tree = admin.getKubernetesSerialization().unmarshal(summary, Map.class);
+  /**
+   * The operator container's memory from its memory cgroup, as the kubelet computes it: usage, and
+   * the working set (usage minus inactive file pages, what the kubelet evicts by and {@code kubectl
+   * top} shows), and RSS. (The API server's node proxy refuses this node's loopback address, so the
+   * kubelet's Summary API is not reachable through it; the cgroup is its source anyway.)
+   */
+  private static String operatorMemory() throws IOException {
     StringBuilder out = new StringBuilder();
-    for (Object p : (List<?>) tree.get("pods")) {
-      Map<?, ?> pod = (Map<?, ?>) p;
-      Map<?, ?> ref = (Map<?, ?>) pod.get("podRef");
-      if (!OperatorChart.NAMESPACE.equals(ref.get("namespace"))) {
-        continue;
+    for (var pod : OperatorChart.pods(node)) {
+      String id =
+          pod.getStatus().getContainerStatuses().get(0).getContainerID().replaceFirst("^.*://", "");
+      Path cgroup;
+      try (var dirs = Files.walk(Path.of("/sys/fs/cgroup/memory/schemagate"), 6)) {
+        cgroup =
+            dirs.filter(d -> d.getFileName().toString().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no memory cgroup for " + id));
       }
-      for (Object c : (List<?>) pod.get("containers")) {
-        Map<?, ?> memory = (Map<?, ?>) ((Map<?, ?>) c).get("memory");
-        out.append(
-            "%s working set %s MiB, RSS %s MiB, usage %s MiB (kubelet sampled %s)"
-                .formatted(
-                    ref.get("name"),
-                    mib(memory.get("workingSetBytes")),
-                    mib(memory.get("rssBytes")),
-                    mib(memory.get("usageBytes")),
-                    memory.get("time")));
+      long usage =
+          Long.parseLong(Files.readString(cgroup.resolve("memory.usage_in_bytes")).strip());
+      Map<String, Long> stat = new java.util.HashMap<>();
+      for (String line : Files.readAllLines(cgroup.resolve("memory.stat"))) {
+        String[] kv = line.split(" ");
+        stat.put(kv[0], Long.parseLong(kv[1]));
       }
+      long workingSet = usage - stat.getOrDefault("total_inactive_file", 0L);
+      out.append(
+          "%s working set %s MiB, RSS %s MiB, usage %s MiB "
+              .formatted(
+                  pod.getMetadata().getName(),
+                  mib(workingSet),
+                  mib(stat.get("total_rss")),
+                  mib(usage)));
     }
-    return out.toString();
+    return out.toString().strip();
   }
 
   private static String mib(Object bytes) {
