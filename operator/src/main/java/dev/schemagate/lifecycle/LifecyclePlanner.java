@@ -393,8 +393,12 @@ public final class LifecyclePlanner {
           migration.setReason(null);
           migration.setMessage(null);
           migration.setFinishedAt(text(job.finishedAt()));
-          events.add(
-              new Plan.Note(false, "MigrationSucceeded", "Job " + job.name() + " succeeded"));
+          RevisionRecord before = historyOf(o.revision());
+          if (before == null || !job.name().equals(before.getJobName())) {
+            // News only once: going back to a revision whose Job is kept ran nothing now.
+            events.add(
+                new Plan.Note(false, "MigrationSucceeded", "Job " + job.name() + " succeeded"));
+          }
           record(migration);
           return true;
         }
@@ -646,7 +650,11 @@ public final class LifecyclePlanner {
           contract.setReason(null);
           contract.setMessage(null);
           contract.setFinishedAt(text(job.finishedAt()));
-          events.add(new Plan.Note(false, "ContractSucceeded", "Job " + job.name() + " succeeded"));
+          RevisionRecord before = historyOf(o.revision());
+          if (before == null || !MigrationState.Succeeded.name().equals(before.getContract())) {
+            events.add(
+                new Plan.Note(false, "ContractSucceeded", "Job " + job.name() + " succeeded"));
+          }
           recordContract(contract);
           return true;
         }
@@ -1212,7 +1220,8 @@ public final class LifecyclePlanner {
           events.add(new Plan.Note(false, "Ready", "Revision " + o.revision() + " is ready"));
         }
         markReady();
-        if (SERVING_INCOMPATIBLE.equals(conditionReason(Conditions.SERVING_COMPATIBLE))) {
+        if (conditionReason(Conditions.SERVING_COMPATIBLE) != null) {
+          // Whatever it said of the revision that served before, none but this one serves now.
           condition(
               Conditions.SERVING_COMPATIBLE,
               true,

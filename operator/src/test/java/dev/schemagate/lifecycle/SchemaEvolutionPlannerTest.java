@@ -382,6 +382,17 @@ class SchemaEvolutionPlannerTest {
   }
 
   @Test
+  void goingBackToARevisionWhoseJobIsKeptAnnouncesNoMigration() {
+    World world = backToR1().job(R1, JobView.Phase.Succeeded).job(R2, JobView.Phase.Succeeded);
+    Plan back = plan(world);
+    assertThat(back.actions()).noneMatch(a -> a instanceof CreateJob);
+    assertThat(back.events())
+        .extracting(Plan.Note::reason)
+        .as("R1's Job succeeded long ago: nothing ran now")
+        .doesNotContain("MigrationSucceeded");
+  }
+
+  @Test
   void aRollbackTheSchemaNoLongerSatisfiesIsRefusedNamingWhatIsMissing() {
     World world = backToR1();
     Plan refused = planner.plan(world.observed(), DRIFTED);
@@ -419,6 +430,14 @@ class SchemaEvolutionPlannerTest {
             world.observed(),
             servingCheck(new Checks.CheckResult(true, "SchemaVerified", "ok", false)));
     assertThat(condition(compatible, Conditions.SERVING_COMPATIBLE)).isEqualTo("True");
+    assertThat(reason(compatible, Conditions.SERVING_COMPATIBLE)).isEqualTo("Compatible");
+
+    world.status(compatible.status()).bothDeployments(R2, 2, 1);
+    Plan ready = plan(world);
+    assertThat(ready.status().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(reason(ready, Conditions.SERVING_COMPATIBLE))
+        .as("no word is kept about a revision that no longer serves")
+        .isEqualTo("Replaced");
     assertThat(compatible.events())
         .extracting(Plan.Note::reason)
         .doesNotContain("ServingRevisionIncompatible");
