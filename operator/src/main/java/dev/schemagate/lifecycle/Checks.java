@@ -8,18 +8,29 @@ import dev.schemagate.api.SchemaStatus;
  *
  * @param schema the schema verification's outcome, or null when not run
  * @param redis the Redis check's outcome, or null when not run or not configured
+ * @param serving the schema checked against the requirements of the revision that serves, when the
+ *     plan asked ({@link Plan#servingRequirements()}), or null
  * @param inProgress the checks run and have not finished yet
  */
 public record Checks(
-    CheckResult schema, SchemaStatus schemaStatus, CheckResult redis, boolean inProgress) {
+    CheckResult schema,
+    SchemaStatus schemaStatus,
+    CheckResult redis,
+    CheckResult serving,
+    boolean inProgress) {
 
-  public static final Checks NOT_RUN = new Checks(null, null, null, false);
+  public static final Checks NOT_RUN = new Checks(null, null, null, null, false);
 
   /** Started, not finished yet: a later reconcile collects the result. */
-  public static final Checks IN_PROGRESS = new Checks(null, null, null, true);
+  public static final Checks IN_PROGRESS = new Checks(null, null, null, null, true);
 
   public Checks(CheckResult schema, SchemaStatus schemaStatus, CheckResult redis) {
-    this(schema, schemaStatus, redis, false);
+    this(schema, schemaStatus, redis, null, false);
+  }
+
+  public Checks(
+      CheckResult schema, SchemaStatus schemaStatus, CheckResult redis, CheckResult serving) {
+    this(schema, schemaStatus, redis, serving, false);
   }
 
   public boolean ran() {

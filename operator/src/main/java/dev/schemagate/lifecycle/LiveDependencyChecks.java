@@ -7,6 +7,7 @@ import dev.schemagate.lifecycle.Checks.CheckResult;
 import dev.schemagate.metrics.LifecycleMetrics;
 import dev.schemagate.probe.RedisProbe;
 import dev.schemagate.probe.RedisProbeResult;
+import dev.schemagate.schema.RequirementsEncoding;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.schema.SchemaVerifier;
 import dev.schemagate.schema.VerificationOutcome;
@@ -35,6 +36,11 @@ public final class LiveDependencyChecks implements DependencyChecks {
 
   @Override
   public Checks run(AppDeployment resource, SecretResolver secrets) {
+    return run(resource, secrets, null);
+  }
+
+  @Override
+  public Checks run(AppDeployment resource, SecretResolver secrets, String servingRequirements) {
     AppDeploymentSpec spec = resource.getSpec();
     Duration timeout = seconds(spec.getDatabase().getTimeoutSeconds(), 10);
     Resolution url = secrets.databaseUrl(spec);
@@ -69,7 +75,33 @@ public final class LiveDependencyChecks implements DependencyChecks {
       schemaStatus = new SchemaStatus();
       checked.report().writeTo(schemaStatus);
     }
-    return new Checks(schema, schemaStatus, schema.ok() ? redis(spec, secrets) : null);
+    CheckResult serving =
+        schema.ok() && servingRequirements != null
+            ? serving(database, servingRequirements, timeout)
+            : null;
+    return new Checks(schema, schemaStatus, schema.ok() ? redis(spec, secrets) : null, serving);
+  }
+
+  /**
+   * The schema against what the serving revision needs, as its own pods' gate checks it: the same
+   * verification, other requirements.
+   */
+  private static CheckResult serving(
+      PostgresConnectionInfo database, String encodedRequirements, Duration timeout) {
+    SchemaRequirements requirements;
+    try {
+      requirements = SchemaRequirements.fromJson(RequirementsEncoding.decode(encodedRequirements));
+    } catch (RuntimeException e) {
+      return new CheckResult(
+          false, "RequirementsUnreadable", "the serving revision's requirements: " + e, false);
+    }
+    VerificationOutcome outcome =
+        SchemaVerifier.check(SchemaVerifier.connector(database, timeout), requirements, timeout);
+    return new CheckResult(
+        outcome.verified(),
+        outcome.reason().name(),
+        outcome.message(),
+        outcome.reason().retryable());
   }
 
   private static CheckResult redis(AppDeploymentSpec spec, SecretResolver secrets) {

@@ -60,6 +60,11 @@ final class OffThreadChecks implements DependencyChecks {
 
   @Override
   public Checks run(AppDeployment resource, SecretResolver secrets) {
+    return run(resource, secrets, null);
+  }
+
+  @Override
+  public Checks run(AppDeployment resource, SecretResolver secrets, String servingRequirements) {
     String uid = resource.getMetadata().getUid();
     long generation =
         resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
@@ -70,7 +75,7 @@ final class OffThreadChecks implements DependencyChecks {
             (key, current) ->
                 current != null && current.generation() == generation
                     ? current
-                    : start(resource, secrets, generation));
+                    : start(resource, secrets, servingRequirements, generation));
     if (check == null) {
       return Checks.IN_PROGRESS; // every check thread is busy: try again shortly
     }
@@ -100,12 +105,14 @@ final class OffThreadChecks implements DependencyChecks {
     running.remove(uid);
   }
 
-  private Running start(AppDeployment resource, SecretResolver secrets, long generation) {
+  private Running start(
+      AppDeployment resource, SecretResolver secrets, String servingRequirements, long generation) {
     try {
       return new Running(
           generation,
           System.nanoTime(),
-          CompletableFuture.supplyAsync(() -> checks.run(resource, secrets), pool));
+          CompletableFuture.supplyAsync(
+              () -> checks.run(resource, secrets, servingRequirements), pool));
     } catch (RejectedExecutionException e) {
       return null;
     }
