@@ -145,8 +145,14 @@ class LifecycleEndToEndTest {
     raw.getMetadata().setNamespace(world.namespace);
     client.resource(raw).create();
 
-    // Read the way the operator reads it: this test's own client would refuse the object.
-    try (KubernetesClient tolerant = dev.schemagate.runtime.SchemagateOperator.newClient(client)) {
+    // Read the way the operator reads it (this test's own client would refuse the object), not as
+    // the operator: the RBAC check counts the operator's requests by its User-Agent.
+    try (KubernetesClient tolerant =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(client.getConfiguration())
+            .withKubernetesSerialization(
+                dev.schemagate.runtime.SchemagateOperator.tolerantSerialization())
+            .build()) {
       AppDeployment ready =
           org.awaitility.Awaitility.await()
               .atMost(Duration.ofSeconds(60))
