@@ -10,6 +10,7 @@ import dev.schemagate.probe.RedisProbeResult;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.schema.SchemaVerifier;
 import dev.schemagate.schema.VerificationOutcome;
+import dev.schemagate.secrets.ConnectionParameters;
 import dev.schemagate.secrets.ConnectionUrlException;
 import dev.schemagate.secrets.PostgresConnectionInfo;
 import dev.schemagate.secrets.Resolution;
@@ -44,6 +45,7 @@ public final class LiveDependencyChecks implements DependencyChecks {
     PostgresConnectionInfo database;
     try {
       database = PostgresConnectionInfo.parse(url.value());
+      ConnectionParameters.refuseContainerFiles(database);
     } catch (ConnectionUrlException e) {
       return new Checks(
           new CheckResult(
