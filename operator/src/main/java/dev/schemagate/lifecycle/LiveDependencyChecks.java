@@ -9,6 +9,7 @@ import dev.schemagate.probe.RedisProbe;
 import dev.schemagate.probe.RedisProbeResult;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.schema.SchemaVerifier;
+import dev.schemagate.schema.UnansweredConnection;
 import dev.schemagate.schema.VerificationOutcome;
 import dev.schemagate.secrets.ConnectionParameters;
 import dev.schemagate.secrets.ConnectionUrlException;
@@ -56,7 +57,7 @@ public final class LiveDependencyChecks implements DependencyChecks {
     long started = System.nanoTime();
     VerificationOutcome outcome =
         SchemaVerifier.check(
-            SchemaVerifier.connector(database, timeout),
+            UnansweredConnection.hidingTheCause(SchemaVerifier.connector(database, timeout)),
             SchemaRequirements.from(spec.getSchema(), spec.getDatabase()),
             timeout);
     metrics.schemaVerified(outcome.reason().name(), Duration.ofNanos(System.nanoTime() - started));
@@ -83,7 +84,10 @@ public final class LiveDependencyChecks implements DependencyChecks {
       return new CheckResult(false, "InvalidConfig", url.reason(), false);
     }
     RedisProbeResult result =
-        RedisProbe.pingOnce(url.value(), seconds(spec.getRedis().getTimeoutSeconds(), 5));
+        RedisProbe.pingOnce(
+            url.value(),
+            seconds(spec.getRedis().getTimeoutSeconds(), 5),
+            RedisProbe.NetworkCause.HIDDEN);
     boolean retryable = result.reason() != RedisProbeResult.Reason.RedisUrlInvalid;
     return new CheckResult(result.ok(), result.reason().name(), result.message(), retryable);
   }
