@@ -4,18 +4,24 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.SchemaStatus;
 import dev.schemagate.lifecycle.Checks.CheckResult;
+import dev.schemagate.lifecycle.Checks.RevisionRecord;
 import dev.schemagate.metrics.LifecycleMetrics;
 import dev.schemagate.probe.RedisProbe;
 import dev.schemagate.probe.RedisProbeResult;
+import dev.schemagate.schema.MigratedRevisions;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.schema.SchemaVerifier;
+import dev.schemagate.schema.SqlFailures;
 import dev.schemagate.schema.UnansweredConnection;
 import dev.schemagate.schema.VerificationOutcome;
+import dev.schemagate.schema.VerificationReason;
 import dev.schemagate.secrets.ConnectionParameters;
 import dev.schemagate.secrets.ConnectionUrlException;
 import dev.schemagate.secrets.PostgresConnectionInfo;
 import dev.schemagate.secrets.Resolution;
 import dev.schemagate.secrets.SecretResolver;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -37,6 +43,16 @@ public final class LiveDependencyChecks implements DependencyChecks {
 
   @Override
   public Checks run(AppDeployment resource, SecretResolver secrets) {
+    return run(resource, secrets, null);
+  }
+
+  /**
+   * The checks; with a {@code request}, first the database's record of migrated revisions is read
+   * or written on a connection of its own ({@link MigratedRevisions}). A database that does not
+   * answer that connection is reported at once, without a second wait for the verification.
+   */
+  @Override
+  public Checks run(AppDeployment resource, SecretResolver secrets, RevisionRecordRequest request) {
     AppDeploymentSpec spec = resource.getSpec();
     Duration timeout = seconds(spec.getDatabase().getTimeoutSeconds(), 10);
     Resolution url = secrets.databaseUrl(spec);
@@ -54,12 +70,27 @@ public final class LiveDependencyChecks implements DependencyChecks {
           null,
           null);
     }
+    SchemaVerifier.Connector connector =
+        UnansweredConnection.hidingTheCause(SchemaVerifier.connector(database, timeout));
+    SchemaRequirements requirements = SchemaRequirements.from(spec.getSchema(), spec.getDatabase());
+    RevisionRecord record = null;
+    if (request != null) {
+      try {
+        record = revisionRecord(connector, requirements.schema(), request, timeout);
+      } catch (SQLException | RuntimeException e) {
+        VerificationOutcome.Failed failed = SqlFailures.classify(e);
+        if (failed.reason() == VerificationReason.DatabaseUnreachable) {
+          return new Checks(
+              new CheckResult(false, failed.reason().name(), failed.message(), true), null, null);
+        }
+        record =
+            request.kind() == RevisionRecordRequest.Kind.RECORD
+                ? new RevisionRecord(request.finishedAt(), failed.message())
+                : null;
+      }
+    }
     long started = System.nanoTime();
-    VerificationOutcome outcome =
-        SchemaVerifier.check(
-            UnansweredConnection.hidingTheCause(SchemaVerifier.connector(database, timeout)),
-            SchemaRequirements.from(spec.getSchema(), spec.getDatabase()),
-            timeout);
+    VerificationOutcome outcome = SchemaVerifier.check(connector, requirements, timeout);
     metrics.schemaVerified(outcome.reason().name(), Duration.ofNanos(System.nanoTime() - started));
     CheckResult schema =
         new CheckResult(
@@ -72,7 +103,32 @@ public final class LiveDependencyChecks implements DependencyChecks {
       schemaStatus = new SchemaStatus();
       checked.report().writeTo(schemaStatus);
     }
-    return new Checks(schema, schemaStatus, schema.ok() ? redis(spec, secrets) : null);
+    return new Checks(schema, schemaStatus, schema.ok() ? redis(spec, secrets) : null)
+        .withRevisionRecord(record);
+  }
+
+  /**
+   * Looks the revision up, or records it. A failure to record is the answer's problem, not the
+   * check's: the migration ran whether or not the record could be written.
+   */
+  private static RevisionRecord revisionRecord(
+      SchemaVerifier.Connector connector,
+      String schema,
+      RevisionRecordRequest request,
+      Duration timeout)
+      throws SQLException {
+    int seconds = (int) Math.max(1, timeout.toSeconds());
+    try (Connection connection = connector.connect()) {
+      if (request.kind() == RevisionRecordRequest.Kind.RECORD) {
+        MigratedRevisions.record(
+            connection, schema, request.app(), request.revision(), request.finishedAt(), seconds);
+        return new RevisionRecord(request.finishedAt(), null);
+      }
+      return new RevisionRecord(
+          MigratedRevisions.lookUp(connection, schema, request.app(), request.revision(), seconds)
+              .orElse(null),
+          null);
+    }
   }
 
   private static CheckResult redis(AppDeploymentSpec spec, SecretResolver secrets) {

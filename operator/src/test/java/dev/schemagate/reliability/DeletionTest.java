@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.MigrationState;
+import dev.schemagate.api.Phase;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -54,6 +55,42 @@ class DeletionTest extends RigScenarios {
         .during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(5))
         .until(() -> owned().isEmpty() && rig.jobsCreated().size() == created);
+  }
+
+  /**
+   * Deleted and created again with the same spec: the new AppDeployment has no status, no history
+   * and no Job, but the database records the revision as migrated, so it is verified and rolled out
+   * without a second migration.
+   */
+  @Test
+  void createdAgainWithTheSameSpecItIsNotMigratedAgain() {
+    rig.world.apply(APP);
+    AppDeployment first =
+        rig.world.awaitStatus("shop", a -> a.getStatus().getPhase() == Phase.Ready);
+    assertThat(rig.jobsCreated()).hasSize(1);
+    rig.world.sqlAssert(
+        "SELECT 1 FROM public.schemagate_revisions WHERE app = '"
+            + rig.world.namespace
+            + "/shop' AND revision = '"
+            + first.getStatus().getRevision()
+            + "'");
+
+    List<HasMetadata> made = owned();
+    rig.world.client.resource(first).delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> rig.world.get("shop") == null);
+    for (HasMetadata object : made) {
+      rig.world.client.resource(object).withGracePeriod(0).delete();
+    }
+
+    rig.world.apply(APP);
+    AppDeployment again =
+        rig.world.awaitStatus("shop", a -> a.getStatus().getPhase() == Phase.Ready);
+
+    assertThat(again.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+    assertThat(again.getStatus().getRevision()).isEqualTo(first.getStatus().getRevision());
+    assertThat(rig.jobsCreated()).as("no second migration").hasSize(1);
+    assertThat(again.getStatus().getMigration().getState()).isEqualTo(MigrationState.Succeeded);
+    assertThat(again.getStatus().getMigration().getReason()).isEqualTo("RecordedInDatabase");
   }
 
   /** Everything in the namespace that schemagate made. */
