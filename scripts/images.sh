@@ -18,6 +18,7 @@ SUITE=bookworm
 PAUSE_REF=localhost/schemagate/pause:3.10
 BUSYBOX_REF=localhost/schemagate/busybox:1.35
 SCHEMAGATE_REF=localhost/schemagate:dev
+PROSAAS_REF=localhost/prosaas:2026.11.3
 MINBASE_REF=localhost/schemagate-base/debian-minbase:$SUITE
 JRE_REF=localhost/schemagate-base/debian-jre:17-$SUITE
 
@@ -25,7 +26,7 @@ usage() {
   cat <<EOF
 Usage: scripts/images.sh [--help] [--no-import] [--jar PATH] [IMAGE...]
 
-IMAGE is one of: pause, busybox, schemagate (default: all).
+IMAGE is one of: pause, busybox, schemagate, prosaas (default: all).
 
   pause       ${PAUSE_REF}
               a static Go program (scripts/images/pause.go): containerd's sandbox image
@@ -38,6 +39,10 @@ IMAGE is one of: pause, busybox, schemagate (default: all).
                 JAR_SOURCE=an image holding the jar built on this machine
                   (operator/target/schemagate-all.jar; built with Maven when missing or older
                   than the sources, or --jar PATH)
+  prosaas     ${PROSAAS_REF}
+              the example application of examples/prosaas (examples/prosaas/app/Dockerfile:
+              Debian's python3, psycopg2, redis and gunicorn), built by buildah with
+                BASE_IMAGE=${MINBASE_REF}
 
 Each image is rebuilt only when its inputs change (a hash of them is the cache key) and imported
 only when containerd does not hold it with that key. Works as root; needs buildah, debootstrap
@@ -68,12 +73,12 @@ while [[ $# -gt 0 ]]; do
     -h|--help) usage; exit 0 ;;
     --no-import) IMPORT=0 ;;
     --jar) JAR="${2:?--jar needs a path}"; shift ;;
-    pause|busybox|schemagate) WANT+=("$1") ;;
+    pause|busybox|schemagate|prosaas) WANT+=("$1") ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
   shift
 done
-[[ ${#WANT[@]} -gt 0 ]] || WANT=(pause busybox schemagate)
+[[ ${#WANT[@]} -gt 0 ]] || WANT=(pause busybox schemagate prosaas)
 wants() { local w; for w in "${WANT[@]}"; do [[ "$w" == "$1" ]] && return 0; done; return 1; }
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (buildah storage, chroot, containerd's socket)"
@@ -269,8 +274,29 @@ build_schemagate() {
   import_image "$SCHEMAGATE_REF" "$key"
 }
 
+# ---------------------------------------------------------------- prosaas (examples/prosaas/app)
+build_prosaas() {
+  local key app="$REPO/examples/prosaas/app" t0
+  build_minbase
+  key=$( { (cd "$app" && find . -type f ! -path '*/__pycache__/*' | LC_ALL=C sort | xargs sha256sum);
+           image_id "$MINBASE_REF"; } | sha256sum | cut -c1-16)
+  if [[ "$(cat "$CACHE/keys/prosaas" 2>/dev/null)" != "$key" ]] || ! image_exists "$PROSAAS_REF"; then
+    t0=$(date +%s)
+    log "buildah bud ${app}/Dockerfile (BASE_IMAGE=${MINBASE_REF})"
+    # --layers: a change to the Python sources reuses the apt-get layer.
+    "${B[@]}" bud --pull=never --network host --layers \
+        --build-arg "BASE_IMAGE=${MINBASE_REF}" \
+        -f "$app/Dockerfile" -t "$PROSAAS_REF" "$app" >"$CACHE/prosaas-build.log" 2>&1 \
+      || { tail -30 "$CACHE/prosaas-build.log" >&2; die "buildah bud failed (log: $CACHE/prosaas-build.log)"; }
+    echo "$key" > "$CACHE/keys/prosaas"
+    log "built ${PROSAAS_REF} in $(elapsed "$t0")"
+  fi
+  import_image "$PROSAAS_REF" "$key"
+}
+
 T0=$(date +%s)
 wants pause && build_pause
 wants busybox && build_busybox
 wants schemagate && build_schemagate
+wants prosaas && build_prosaas
 log "done in $(elapsed "$T0")"

@@ -5,7 +5,8 @@
 --             and available. A Ready=True written for an older generation does not count.
 -- Degraded    Stalled=True: a human is needed (failed migration, half-built schema, missing
 --             Secret or key, invalid spec); the message is the condition's.
--- Suspended   spec.suspend is true: the operator changes nothing.
+-- Suspended   spec.suspend is true: the operator changes nothing; or Ready=False RolloutHeld:
+--             the revision is migrated and verified, its rollout held (spec.rollout.hold).
 -- Progressing everything else: no status yet, a status of an older generation, migrating,
 --             verifying (also while the database does not answer), rolling out.
 -- While Progressing or Degraded, a message ends with what still serves when the Available
@@ -61,6 +62,12 @@ if stalled ~= nil and stalled.status == "True" then
 end
 
 local ready = findCondition("Ready")
+if ready ~= nil and ready.status == "False" and ready.reason == "RolloutHeld" then
+  hs.status = "Suspended"
+  hs.message = (ready.message or "RolloutHeld") .. serving()
+  return hs
+end
+
 if ready ~= nil and ready.status == "True" then
   hs.status = "Healthy"
   hs.message = ready.message or "Ready"

@@ -21,6 +21,12 @@ import lombok.Data;
             + " self.rollout.stopDuringMigration.all(n, self.components.exists(c, c.name == n))",
     message = "rollout.stopDuringMigration may only name components of spec.components",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "self.components.all(c, !has(c.after) || c.after.all(n, n != c.name &&"
+            + " self.components.exists(d, d.name == n)))",
+    message = "components[].after may only name other components of spec.components",
+    reason = "FieldValueInvalid")
 public class AppDeploymentSpec {
 
   @Required
@@ -73,6 +79,11 @@ public class AppDeploymentSpec {
 
   @JsonPropertyDescription("What happens to running components while a revision migrates.")
   private RolloutSpec rollout;
+
+  @JsonPropertyDescription(
+      "Re-verification of the schema after a revision is verified: how often, and what a"
+          + " drifted schema holds. Not part of the revision.")
+  private DriftSpec drift;
 
   @JsonPropertyDescription("The schema-gate init container in every component pod.")
   private SchemaGateSpec schemaGate;

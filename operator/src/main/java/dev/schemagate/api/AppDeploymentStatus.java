@@ -15,7 +15,9 @@ public class AppDeploymentStatus {
   @JsonPropertyDescription("metadata.generation this status was computed from.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Pending, Migrating, Verifying, RollingOut, Ready, Failed or Suspended.")
+  @JsonPropertyDescription(
+      "Pending, Migrating, Verifying, RollingOut, Contracting, Ready, Held (migrated and verified, rollout held"
+          + " by spec.rollout.hold), Failed or Suspended.")
   private Phase phase;
 
   @JsonPropertyDescription(
@@ -30,6 +32,10 @@ public class AppDeploymentStatus {
 
   @JsonPropertyDescription("The migration of status.revision.")
   private MigrationStatus migration;
+
+  @JsonPropertyDescription(
+      "The contract phase of status.revision (spec.migration.contract), once it is due.")
+  private MigrationStatus contract;
 
   @JsonPropertyDescription("The last schema verification.")
   private SchemaStatus schema;

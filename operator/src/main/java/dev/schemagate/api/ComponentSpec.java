@@ -70,6 +70,14 @@ public class ComponentSpec {
   @JsonPropertyDescription("Container ports of the component.")
   private List<ContainerPort> ports;
 
+  @Size(max = 31)
+  @JsonPropertyDescription(
+      "Components that must have rolled a new revision out and be available (by the Deployment"
+          + " rules kstatus applies) before this one gets it, e.g. [api] on the workers. Until"
+          + " then this component keeps the revision it runs. A failure stops the order where it"
+          + " is. Names of other components; a cycle is refused in status (InvalidConfig).")
+  private List<String> after;
+
   @JsonPropertyDescription("Service in front of the component, named <appdeployment>-<name>.")
   private ServiceSpec service;
 

@@ -53,6 +53,14 @@ public class MigrationSpec {
           + " flyway.")
   private FlywayMigrationSpec flyway;
 
+  @JsonPropertyDescription(
+      "Optional contract phase, run exactly once per revision after the rollout: only when every"
+          + " component runs this revision and no pod of an older one is left (seen from the"
+          + " pods). With StopTheWorld it runs before the components scale up again. Its failure"
+          + " leaves the application serving (Stalled: ContractFailed); retried like the"
+          + " migration, with the schemagate.dev/retry annotation.")
+  private ContractSpec contract;
+
   @Size(max = 1000)
   @JsonPropertyDescription(
       "Environment of the migration Job only, added after spec.env. Part of the revision.")

@@ -6,7 +6,9 @@ public enum Phase {
   Migrating,
   Verifying,
   RollingOut,
+  Contracting,
   Ready,
+  Held,
   Failed,
   Suspended
 }

@@ -15,8 +15,15 @@ public class RevisionRecord {
   @JsonPropertyDescription("Image of the revision.")
   private String image;
 
-  @JsonPropertyDescription("Succeeded, Failed or Superseded.")
+  @JsonPropertyDescription(
+      "Succeeded, Failed or Superseded (its Job was created, then the spec moved to another"
+          + " revision before it was seen to finish).")
   private String outcome;
+
+  @JsonPropertyDescription(
+      "Value of the schemagate.dev/retry annotation the Job was created for: going back to a"
+          + " Superseded revision does not run it again on its own, only with a new value.")
+  private String retryToken;
 
   @JsonPropertyDescription("Name of the revision's migration Job.")
   private String jobName;
@@ -26,6 +33,21 @@ public class RevisionRecord {
 
   @JsonPropertyDescription("When the migration finished (RFC 3339).")
   private String finishedAt;
+
+  @JsonPropertyDescription(
+      "When the revision was first Ready (RFC 3339): migrated, verified and rolled out. A"
+          + " revision with readyAt can be rolled back to by setting the spec back to it: no"
+          + " migration runs, and the schema is verified against its requirements first"
+          + " (RollbackRefused when it no longer satisfies them).")
+  private String readyAt;
+
+  @JsonPropertyDescription(
+      "Outcome of the revision's contract phase (Succeeded or Failed), when it has one and it"
+          + " ran: it is never run twice.")
+  private String contract;
+
+  @JsonPropertyDescription("When the contract phase finished (RFC 3339).")
+  private String contractFinishedAt;
 
   @JsonPropertyDescription("Machine-readable reason of the outcome.")
   private String reason;

@@ -36,4 +36,21 @@ public class RolloutSpec {
           + " serving. Sets each Deployment's spec.progressDeadlineSeconds; Kubernetes' default,"
           + " 600, when unset.")
   private Integer progressDeadlineSeconds;
+
+  @JsonPropertyDescription(
+      "Migrate ahead: run and verify a new revision's migration, then hold its rollout - every"
+          + " component keeps the revision it runs (phase Held) - until this is set back to"
+          + " false. For a long migration run outside the release window; the migration must"
+          + " leave a schema the serving revision can still use (see onServingIncompatible). Not"
+          + " part of the revision: releasing runs no migration.")
+  private Boolean hold;
+
+  @Default("Warn")
+  @JsonPropertyDescription(
+      "With KeepRunning, after a new revision's migration the schema is also checked against the"
+          + " requirements of the revision that still serves (read from its pods' schema gate)."
+          + " When they no longer hold (ServingRevisionCompatible=False, a Warning Event, a"
+          + " metric): Warn lets it serve until the new revision replaces it; StopServing stops"
+          + " its pods now, before the new revision rolls out, as StopTheWorld would have.")
+  private ServingIncompatiblePolicy onServingIncompatible;
 }

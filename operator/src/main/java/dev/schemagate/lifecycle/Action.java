@@ -6,6 +6,12 @@ public sealed interface Action {
   /** Create the migration Job of the wanted revision. AlreadyExists means it is there. */
   record CreateJob(String name, String retryToken) implements Action {}
 
+  /**
+   * Create the contract-phase Job of the wanted revision (spec.migration.contract). AlreadyExists
+   * means it is there.
+   */
+  record CreateContractJob(String name, String retryToken) implements Action {}
+
   /** Delete a Job: an older revision's beyond those kept, or a failed attempt being retried. */
   record DeleteJob(String name, String why) implements Action {}
 

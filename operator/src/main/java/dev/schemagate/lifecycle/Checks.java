@@ -9,6 +9,8 @@ import java.time.Instant;
  *
  * @param schema the schema verification's outcome, or null when not run
  * @param redis the Redis check's outcome, or null when not run or not configured
+ * @param serving the schema checked against the requirements of the revision that serves, when the
+ *     plan asked ({@link Plan#servingRequirements()}), or null
  * @param inProgress the checks run and have not finished yet
  * @param revisionRecord what the database's record of migrated revisions said, or null when it was
  *     not asked or could not be read
@@ -17,21 +19,31 @@ public record Checks(
     CheckResult schema,
     SchemaStatus schemaStatus,
     CheckResult redis,
+    CheckResult serving,
     boolean inProgress,
     RevisionRecord revisionRecord) {
 
-  public static final Checks NOT_RUN = new Checks(null, null, null, false);
+  public static final Checks NOT_RUN = new Checks(null, null, null, null, false);
 
   /** Started, not finished yet: a later reconcile collects the result. */
-  public static final Checks IN_PROGRESS = new Checks(null, null, null, true);
+  public static final Checks IN_PROGRESS = new Checks(null, null, null, null, true);
 
   public Checks(CheckResult schema, SchemaStatus schemaStatus, CheckResult redis) {
-    this(schema, schemaStatus, redis, false);
+    this(schema, schemaStatus, redis, null, false);
   }
 
   public Checks(
-      CheckResult schema, SchemaStatus schemaStatus, CheckResult redis, boolean inProgress) {
-    this(schema, schemaStatus, redis, inProgress, null);
+      CheckResult schema, SchemaStatus schemaStatus, CheckResult redis, CheckResult serving) {
+    this(schema, schemaStatus, redis, serving, false);
+  }
+
+  public Checks(
+      CheckResult schema,
+      SchemaStatus schemaStatus,
+      CheckResult redis,
+      CheckResult serving,
+      boolean inProgress) {
+    this(schema, schemaStatus, redis, serving, inProgress, null);
   }
 
   public boolean ran() {
@@ -40,7 +52,7 @@ public record Checks(
 
   /** These results, with what the record of migrated revisions said. */
   public Checks withRevisionRecord(RevisionRecord record) {
-    return new Checks(schema, schemaStatus, redis, inProgress, record);
+    return new Checks(schema, schemaStatus, redis, serving, inProgress, record);
   }
 
   /**

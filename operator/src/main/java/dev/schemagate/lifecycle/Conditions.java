@@ -21,6 +21,7 @@ public final class Conditions {
   public static final String SCHEMA_VERIFIED = "SchemaVerified";
   public static final String DEPENDENCIES_READY = "DependenciesReady";
   public static final String AVAILABLE = "Available";
+  public static final String SERVING_COMPATIBLE = "ServingRevisionCompatible";
 
   private Conditions() {}
 

@@ -3,18 +3,21 @@ package dev.schemagate.lifecycle;
 import dev.schemagate.api.AppDeploymentStatus;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.MigrationStatus;
+import dev.schemagate.lifecycle.Action.CreateContractJob;
 import dev.schemagate.lifecycle.Action.CreateJob;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Deleting an AppDeployment must not stop its migration midway: the garbage collector would delete
  * the running Job (it is owned by the AppDeployment), its pod would be killed, and the schema left
- * half-migrated. So while a migration Job of it runs, or is about to be created, the AppDeployment
- * carries schemagate's finalizer; deleted then, it waits for the Job to end (whatever its outcome),
- * then goes, and the garbage collector removes what it owned, as the user asked. Nothing else is
- * held back, nothing is orphaned, and an AppDeployment with no migration running carries no
- * finalizer (an uninstalled operator leaves nothing stuck).
+ * half-migrated. So while a migration Job of it runs, or is about to be created (and likewise a
+ * contract-phase Job, spec.migration.contract), the AppDeployment carries schemagate's finalizer;
+ * deleted then, it waits for the Job to end (whatever its outcome), then goes, and the garbage
+ * collector removes what it owned, as the user asked. Nothing else is held back, nothing is
+ * orphaned, and an AppDeployment with no migration running carries no finalizer (an uninstalled
+ * operator leaves nothing stuck).
  *
  * <p>Pure decisions; {@link MigrationFinalizer} writes the finalizer.
  */
@@ -35,7 +38,8 @@ final class DeletionGuard {
   static boolean wanted(Observed observed, Plan plan) {
     return runningJob(observed) != null
         || createdNotSeen(plan.status())
-        || plan.actions().stream().anyMatch(CreateJob.class::isInstance);
+        || plan.actions().stream()
+            .anyMatch(a -> a instanceof CreateJob || a instanceof CreateContractJob);
   }
 
   private static boolean createdNotSeen(AppDeploymentStatus status) {
@@ -46,9 +50,12 @@ final class DeletionGuard {
                 && migration.getStartedAt() != null));
   }
 
-  /** A migration Job of the AppDeployment that is still running, or null. */
+  /**
+   * A Job of the AppDeployment that changes the schema and is still running - a migration Job or a
+   * contract-phase Job - or null.
+   */
   static JobView runningJob(Observed observed) {
-    return observed.jobs().stream()
+    return Stream.concat(observed.jobs().stream(), observed.contractJobs().stream())
         .filter(j -> j.phase() == JobView.Phase.Running)
         .findFirst()
         .orElse(null);

@@ -13,6 +13,10 @@ package dev.schemagate.lifecycle;
  * @param rollout how far the Deployment controller has rolled its current template out
  * @param problem why its pods are not ready, as the kubelet or the ReplicaSet controller says, or
  *     null
+ * @param schemaRequirements what the revision it runs needs of the schema, as its schema gate
+ *     carries them (encoded), or null without a gate
+ * @param podRevisions the revisions the component's pods that still exist (terminating ones too)
+ *     were created for, as the pods say
  */
 public record DeploymentView(
     String name,
@@ -23,4 +27,6 @@ public record DeploymentView(
     int readyReplicas,
     int pods,
     DeploymentRollout rollout,
-    String problem) {}
+    String problem,
+    String schemaRequirements,
+    java.util.Set<String> podRevisions) {}

@@ -62,6 +62,10 @@ final class Executor {
       }
       if (action instanceof CreateJob create) {
         createJob(owner, create, revision);
+      } else if (action instanceof Action.CreateContractJob create) {
+        createIfAbsent(
+            MigrationJobs.buildContract(owner, create.name(), revision, create.retryToken()),
+            "contract-phase Job " + create.name() + " for revision " + revision);
       } else if (action instanceof DeleteJob delete) {
         deleteJob(owner, delete);
       } else if (action instanceof EnsureDeployment ensure) {
@@ -109,19 +113,21 @@ final class Executor {
   }
 
   private void createJob(AppDeployment owner, CreateJob create, String revision) {
+    createIfAbsent(
+        MigrationJobs.build(owner, create.name(), revision, create.retryToken(), operatorImage),
+        "migration Job " + create.name() + " for revision " + revision);
+  }
+
+  private void createIfAbsent(io.fabric8.kubernetes.api.model.batch.v1.Job job, String what) {
     try {
-      client
-          .resource(
-              MigrationJobs.build(
-                  owner, create.name(), revision, create.retryToken(), operatorImage))
-          .create();
-      log.info("Created migration Job {} for revision {}", create.name(), revision);
+      client.resource(job).create();
+      log.info("Created {}", what);
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
       // The deterministic name makes a second create fail: the Job is there, which is the goal.
-      log.info("Migration Job {} already exists; not creating it again", create.name());
+      log.info("Not creating {} again: it already exists", what);
     }
   }
 

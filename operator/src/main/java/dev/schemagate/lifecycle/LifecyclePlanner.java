@@ -4,11 +4,15 @@ import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.AppDeploymentStatus;
 import dev.schemagate.api.ComponentSpec;
 import dev.schemagate.api.ComponentStatus;
+import dev.schemagate.api.DriftPolicy;
+import dev.schemagate.api.DriftSpec;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.MigrationStatus;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.RevisionRecord;
 import dev.schemagate.api.RolloutStrategy;
+import dev.schemagate.api.SchemaStatus;
+import dev.schemagate.api.ServingIncompatiblePolicy;
 import dev.schemagate.lifecycle.Action.CaptureLogTail;
 import dev.schemagate.lifecycle.Action.CreateJob;
 import dev.schemagate.lifecycle.Action.DeleteJob;
@@ -32,6 +36,7 @@ import java.util.Objects;
  * <pre>
  * suspend                                    -> Suspended; touch nothing (wins over all below)
  * config problem (missing Secret/key)        -> Failed, Stalled + Event; touch nothing; look again
+ * a cycle in components[].after              -> Failed, Stalled: InvalidConfig; touch nothing
  * a Deployment/Service of our name not ours  -> Failed, Stalled: NameConflict; touch nothing
  * migration of R recorded Succeeded          -> verify (checks), then roll out
  *   (also when only status.history remembers it: its Job was cleaned up; never re-run)
@@ -48,9 +53,20 @@ import java.util.Objects;
  * no Job                                     -> create the Job of R (MigrationStarted, also on retry)
  * verified for R, the current spec.schema/database/redis and the last migration -> roll out
  * checks: schema missing objects             -> Failed, Stalled; hold components (stop nothing)
+ *   a revision migrated before another (rollback) -> RollbackRefused, naming what is missing
+ *   another revision serves (KeepRunning): its requirements checked too; lacking ->
+ *     ServingRevisionIncompatible (condition, Warning); StopServing: its pods stop before rollout
+ * verified, spec.drift.intervalSeconds passed -> re-check (status unchanged meanwhile)
+ *   a required object gone (drift)           -> SchemaDrift: Stalled, hold rollouts and scale-ups
+ *                                               (onDrift Report: Warning Event only); look again
  * checks: database / Redis unreachable       -> Verifying, retried with capped back-off
  * checks pass                                -> roll out R to every component
- * every Deployment runs R's template, rolled out (kstatus rules) -> Ready
+ * spec.rollout.hold (migrate ahead)        -> Held; components keep what they run
+ * a component's "after" not rolled out yet   -> it keeps what it runs; RollingOut
+ * every Deployment runs R's template, rolled out (kstatus rules):
+ *   spec.migration.contract, not run for R   -> once no pod of another revision is left, its Job
+ *     (Contracting; failure: Stalled ContractFailed, R keeps serving; StopTheWorld: before scale-up)
+ * every Deployment runs R's template, rolled out, contract done -> Ready
  * a Deployment past its progress deadline    -> Failed, Stalled: ProgressDeadlineExceeded
  * "hold" = components keep their template; StopTheWorld and stopDuringMigration ones stay at 0
  *          while the migration runs.
@@ -67,6 +83,11 @@ public final class LifecyclePlanner {
   static final Duration MIN_BACKOFF = Duration.ofSeconds(5);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   static final Duration CONFIG_RECHECK = Duration.ofMinutes(1);
+  static final Duration DRIFT_RECHECK_RETRY = Duration.ofMinutes(1);
+  static final String SCHEMA_DRIFT = "SchemaDrift";
+  static final String ROLLBACK_REFUSED = "RollbackRefused";
+  static final String SERVING_INCOMPATIBLE = "ServingRevisionIncompatible";
+  static final String SUPERSEDED = "Superseded";
 
   private final int jobsToKeep;
 
@@ -83,6 +104,14 @@ public final class LifecyclePlanner {
     return appName + "-migrate-" + revision;
   }
 
+  /**
+   * The contract-phase Job name of a revision ("post" for post-rollout: as short as "migrate", so
+   * that it fits in 63 characters for every AppDeployment name the CRD accepts).
+   */
+  public static String contractJobName(String appName, String revision) {
+    return appName + "-post-" + revision;
+  }
+
   /** One planning pass; holds the status being built. */
   private final class Decision {
     private final Observed o;
@@ -94,6 +123,7 @@ public final class LifecyclePlanner {
     private final Long generation;
     private Duration requeue;
     private boolean needsChecks;
+    private String servingRequirements;
 
     Decision(Observed o, Checks checks) {
       this.o = o;
@@ -129,10 +159,19 @@ public final class LifecyclePlanner {
         requeue = backoff(Conditions.STALLED, CONFIG_RECHECK);
         return finish();
       }
+      String orderProblem = RolloutOrder.problem(spec.getComponents());
+      if (orderProblem != null) {
+        stalled("InvalidConfig", orderProblem);
+        return finish();
+      }
       deleteOldJobs();
       removeDroppedComponents();
       MigrationStatus migration = migrationOfWantedRevision();
       status.setMigration(migration);
+      if (status.getContract() != null
+          && !o.revision().equals(status.getContract().getRevision())) {
+        status.setContract(null); // another revision's: this one's is set once it is due
+      }
       JobView other = runningJobOfAnotherRevision();
       if (other != null) {
         waitFor(other);
@@ -151,6 +190,11 @@ public final class LifecyclePlanner {
               ? "Job " + migration.getJobName() + " succeeded"
               : migration.getMessage());
       if (!verified()) {
+        holdComponents(false);
+        return finish();
+      }
+      if (stopTheWorld() && !contracted()) {
+        // Nothing runs under StopTheWorld: the contract phase goes before the scale-up.
         holdComponents(false);
         return finish();
       }
@@ -187,9 +231,18 @@ public final class LifecyclePlanner {
       if (recorded != null && o.revision().equals(recorded.getRevision())) {
         return recorded;
       }
+      if (recorded != null && jobWasCreated(recorded)) {
+        // Its Job was created and not seen to finish: remembered, so that going back to that
+        // revision does not create it again on its own.
+        record(recorded, SUPERSEDED);
+      }
       MigrationStatus migrated = migratedBefore();
       if (migrated != null && o.currentJob() == null) {
         return migrated;
+      }
+      MigrationStatus interrupted = unfinishedBefore();
+      if (interrupted != null && o.currentJob() == null) {
+        return interrupted;
       }
       MigrationStatus fresh = new MigrationStatus();
       fresh.setRevision(o.revision());
@@ -223,6 +276,40 @@ public final class LifecyclePlanner {
                 migration.setStartedAt(h.getStartedAt());
                 migration.setFinishedAt(h.getFinishedAt());
                 migration.setRetryToken(o.retryToken());
+                return migration;
+              })
+          .orElse(null);
+    }
+
+    /**
+     * The wanted revision's last attempt as status.history remembers it when it did not succeed -
+     * it failed, or the spec moved on before its Job was seen to finish - with its retry token:
+     * going back to it stays failed, or counts as a Job that went away, until the token changes
+     * (never re-run silently). Null when not recorded.
+     */
+    private MigrationStatus unfinishedBefore() {
+      if (status.getHistory() == null) {
+        return null;
+      }
+      return status.getHistory().stream()
+          .filter(h -> o.revision().equals(h.getRevision()))
+          .filter(
+              h ->
+                  SUPERSEDED.equals(h.getOutcome())
+                      || MigrationState.Failed.name().equals(h.getOutcome()))
+          .findFirst()
+          .map(
+              h -> {
+                MigrationStatus migration = new MigrationStatus();
+                migration.setRevision(h.getRevision());
+                migration.setJobName(h.getJobName());
+                boolean failed = MigrationState.Failed.name().equals(h.getOutcome());
+                migration.setState(failed ? MigrationState.Failed : MigrationState.Running);
+                migration.setReason(h.getReason());
+                migration.setMessage(h.getMessage());
+                migration.setStartedAt(h.getStartedAt());
+                migration.setFinishedAt(h.getFinishedAt());
+                migration.setRetryToken(h.getRetryToken());
                 return migration;
               })
           .orElse(null);
@@ -349,8 +436,12 @@ public final class LifecyclePlanner {
           migration.setReason(null);
           migration.setMessage(null);
           migration.setFinishedAt(text(job.finishedAt()));
-          events.add(
-              new Plan.Note(false, "MigrationSucceeded", "Job " + job.name() + " succeeded"));
+          RevisionRecord before = historyOf(o.revision());
+          if (before == null || !job.name().equals(before.getJobName())) {
+            // News only once: going back to a revision whose Job is kept ran nothing now.
+            events.add(
+                new Plan.Note(false, "MigrationSucceeded", "Job " + job.name() + " succeeded"));
+          }
           record(migration);
           return true;
         }
@@ -421,7 +512,7 @@ public final class LifecyclePlanner {
     }
 
     private JobView runningJobOfAnotherRevision() {
-      return o.jobs().stream()
+      return java.util.stream.Stream.concat(o.jobs().stream(), o.contractJobs().stream())
           .filter(j -> j.phase() == JobView.Phase.Running && !o.revision().equals(j.revision()))
           .findFirst()
           .orElse(null);
@@ -437,11 +528,17 @@ public final class LifecyclePlanner {
     }
 
     private void record(MigrationStatus migration) {
+      record(migration, migration.getState().name());
+    }
+
+    private void record(MigrationStatus migration, String outcome) {
       RevisionRecord entry = new RevisionRecord();
       entry.setRevision(migration.getRevision());
-      entry.setImage(spec.getImage());
-      entry.setOutcome(migration.getState().name());
+      // The spec shows the wanted revision's image only; a superseded one's is not known here.
+      entry.setImage(o.revision().equals(migration.getRevision()) ? spec.getImage() : null);
+      entry.setOutcome(outcome);
       entry.setJobName(migration.getJobName());
+      entry.setRetryToken(migration.getRetryToken());
       entry.setStartedAt(migration.getStartedAt());
       entry.setFinishedAt(migration.getFinishedAt());
       entry.setReason(migration.getReason());
@@ -449,6 +546,14 @@ public final class LifecyclePlanner {
       List<RevisionRecord> history = new ArrayList<>();
       history.add(entry);
       if (status.getHistory() != null) {
+        // A Job seen again (a rollback while it is kept) keeps the time its revision was Ready.
+        status.getHistory().stream()
+            .filter(h -> Objects.equals(h.getRevision(), entry.getRevision()))
+            .filter(h -> Objects.equals(h.getOutcome(), entry.getOutcome()))
+            .map(RevisionRecord::getReadyAt)
+            .filter(Objects::nonNull)
+            .findFirst()
+            .ifPresent(entry::setReadyAt);
         status.getHistory().stream()
             .filter(
                 h ->
@@ -461,7 +566,12 @@ public final class LifecyclePlanner {
     }
 
     private void deleteOldJobs() {
-      o.jobs().stream()
+      deleteOldJobs(o.jobs());
+      deleteOldJobs(o.contractJobs());
+    }
+
+    private void deleteOldJobs(List<JobView> jobs) {
+      jobs.stream()
           .filter(j -> !o.revision().equals(j.revision()))
           .filter(j -> j.phase() != JobView.Phase.Running)
           .sorted(
@@ -475,20 +585,240 @@ public final class LifecyclePlanner {
                           j.name(), "keeping the newest " + jobsToKeep + " revisions' Jobs")));
     }
 
+    // ---- contract ----
+
+    private boolean contractConfigured() {
+      return spec.getMigration() != null && spec.getMigration().getContract() != null;
+    }
+
+    /**
+     * The contract phase of the wanted revision, once it is rolled out: true when it succeeded (or
+     * there is none), so the revision may say Ready. It starts only when no pod of another revision
+     * is left, as the pods themselves say, and runs exactly once per revision.
+     */
+    private boolean contracted() {
+      if (!contractConfigured()) {
+        return true;
+      }
+      MigrationStatus contract = contractOfWantedRevision();
+      status.setContract(contract);
+      if (contract.getState() == MigrationState.Succeeded) {
+        return true;
+      }
+      JobView job = o.currentContractJob();
+      if (job != null) {
+        return followContract(job, contract);
+      }
+      boolean sameAttempt = Objects.equals(contract.getRetryToken(), o.retryToken());
+      if (contract.getState() == MigrationState.Failed && sameAttempt) {
+        contractFailed(contract);
+        return false;
+      }
+      if (jobWasCreated(contract) && sameAttempt) {
+        contract.setState(MigrationState.Failed);
+        contract.setReason("JobDeleted");
+        contract.setMessage(
+            "Job "
+                + contract.getJobName()
+                + " was deleted before it finished; it is not re-run"
+                + " on its own: set annotation "
+                + RETRY_ANNOTATION
+                + " to a new value to retry");
+        contract.setFinishedAt(o.now().toString());
+        events.add(new Plan.Note(true, "ContractFailed", contract.getMessage()));
+        recordContract(contract);
+        contractFailed(contract);
+        return false;
+      }
+      List<String> older = olderPods();
+      if (!older.isEmpty()) {
+        status.setPhase(Phase.Contracting);
+        progressing(
+            "WaitingForOlderPods",
+            "the contract phase of revision "
+                + o.revision()
+                + " waits for the pods of older revisions to go: "
+                + String.join(", ", older));
+        return false;
+      }
+      actions.add(new Action.CreateContractJob(contract.getJobName(), o.retryToken()));
+      events.add(
+          new Plan.Note(
+              false,
+              "ContractStarted",
+              "Creating Job "
+                  + contract.getJobName()
+                  + " for the contract phase of revision "
+                  + o.revision()));
+      contract.setState(MigrationState.Pending);
+      contract.setRetryToken(o.retryToken());
+      contract.setReason(null);
+      contract.setMessage(null);
+      contract.setFinishedAt(null);
+      contract.setStartedAt(o.now().toString());
+      status.setPhase(Phase.Contracting);
+      progressing("Contracting", "contract-phase Job " + contract.getJobName() + " created");
+      return false;
+    }
+
+    private MigrationStatus contractOfWantedRevision() {
+      MigrationStatus recorded = status.getContract();
+      if (recorded != null && o.revision().equals(recorded.getRevision())) {
+        return recorded;
+      }
+      MigrationStatus contract = new MigrationStatus();
+      contract.setRevision(o.revision());
+      contract.setJobName(contractJobName(o.resource().getMetadata().getName(), o.revision()));
+      contract.setState(MigrationState.Pending);
+      // Exactly once: history remembers a contract phase whose Job was cleaned up.
+      RevisionRecord done = historyOf(o.revision());
+      if (done != null
+          && MigrationState.Succeeded.name().equals(done.getContract())
+          && o.currentContractJob() == null) {
+        contract.setState(MigrationState.Succeeded);
+        contract.setFinishedAt(done.getContractFinishedAt());
+        contract.setRetryToken(o.retryToken());
+      }
+      return contract;
+    }
+
+    private boolean followContract(JobView job, MigrationStatus contract) {
+      contract.setJobName(job.name());
+      if (job.startedAt() != null) {
+        contract.setStartedAt(job.startedAt().toString());
+      }
+      switch (job.phase()) {
+        case Succeeded -> {
+          contract.setState(MigrationState.Succeeded);
+          contract.setReason(null);
+          contract.setMessage(null);
+          contract.setFinishedAt(text(job.finishedAt()));
+          RevisionRecord before = historyOf(o.revision());
+          if (before == null || !MigrationState.Succeeded.name().equals(before.getContract())) {
+            events.add(
+                new Plan.Note(false, "ContractSucceeded", "Job " + job.name() + " succeeded"));
+          }
+          recordContract(contract);
+          return true;
+        }
+        case Failed -> {
+          if (!Objects.equals(job.retryToken(), o.retryToken())) {
+            actions.add(new DeleteJob(job.name(), "retry requested through " + RETRY_ANNOTATION));
+            contract.setState(MigrationState.Pending);
+            contract.setMessage("retrying: deleting the failed Job " + job.name());
+            status.setPhase(Phase.Contracting);
+            progressing("Retrying", contract.getMessage());
+            return false;
+          }
+          if (contract.getState() != MigrationState.Failed) {
+            contract.setState(MigrationState.Failed);
+            contract.setReason(job.reason());
+            contract.setMessage(job.message());
+            contract.setFinishedAt(text(job.finishedAt() != null ? job.finishedAt() : o.now()));
+            contract.setRetryToken(job.retryToken());
+            events.add(
+                new Plan.Note(
+                    true,
+                    "ContractFailed",
+                    "Job " + job.name() + " failed: " + job.reason() + ": " + job.message()));
+            recordContract(contract);
+          }
+          contractFailed(contract);
+          return false;
+        }
+        default -> {
+          contract.setState(MigrationState.Running);
+          contract.setRetryToken(job.retryToken());
+          status.setPhase(Phase.Contracting);
+          progressing("Contracting", "Job " + job.name() + " is running");
+          if (job.recheckAt() != null) {
+            requeueAt(job.recheckAt());
+          }
+          return false;
+        }
+      }
+    }
+
+    /** A failed contract phase needs a human; what was rolled out keeps serving. */
+    private void contractFailed(MigrationStatus contract) {
+      stalled(
+          "ContractFailed",
+          "the contract phase of revision "
+              + o.revision()
+              + " failed: "
+              + contract.getMessage()
+              + "; revision "
+              + o.revision()
+              + " keeps serving; set annotation "
+              + RETRY_ANNOTATION
+              + " to a new value to retry");
+    }
+
+    private void recordContract(MigrationStatus contract) {
+      RevisionRecord entry = historyOf(o.revision());
+      if (entry != null) {
+        entry.setContract(contract.getState().name());
+        entry.setContractFinishedAt(contract.getFinishedAt());
+      }
+    }
+
+    /** The wanted revision's successful migration in status.history, or null. */
+    private RevisionRecord historyOf(String revision) {
+      return status.getHistory() == null
+          ? null
+          : status.getHistory().stream()
+              .filter(h -> revision.equals(h.getRevision()))
+              .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
+              .findFirst()
+              .orElse(null);
+    }
+
+    /** Components with a pod of another revision, as "api (R1)": the pods, not the Deployment. */
+    private List<String> olderPods() {
+      List<String> older = new ArrayList<>();
+      for (ComponentSpec component : spec.getComponents()) {
+        DeploymentView view = o.deployments().get(component.getName());
+        if (view == null) {
+          continue;
+        }
+        List<String> others =
+            view.podRevisions().stream().filter(r -> !o.revision().equals(r)).toList();
+        if (!others.isEmpty()) {
+          older.add(component.getName() + " (" + String.join(", ", others) + ")");
+        }
+      }
+      return older;
+    }
+
     // ---- verification ----
 
     private boolean verified() {
-      boolean recorded =
-          status.getSchema() != null
-              && o.revision().equals(status.getSchema().getRevision())
-              && verificationKey().equals(status.getSchema().getCheckedFor())
-              && Boolean.TRUE.equals(status.getSchema().getVerified())
-              && conditionTrue(Conditions.DEPENDENCIES_READY);
-      if (recorded) {
+      SchemaStatus last = status.getSchema();
+      boolean current =
+          last != null
+              && o.revision().equals(last.getRevision())
+              && verificationKey().equals(last.getCheckedFor());
+      // A verification that stands: passed, or a drift the user asked only to be told about.
+      boolean standing =
+          current
+              && (Boolean.TRUE.equals(last.getVerified())
+                      && conditionTrue(Conditions.DEPENDENCIES_READY)
+                  || driftReportedOnly());
+      if (standing && !driftCheckDue(last)) {
+        scheduleDriftCheck(last);
         return true;
       }
       if (!checks.ran()) {
         needsChecks = true;
+        if (standing) {
+          // A re-check for drift: status stays as it is while it runs.
+          return true;
+        }
+        if (current && SCHEMA_DRIFT.equals(conditionReason(Conditions.SCHEMA_VERIFIED))) {
+          return false; // still drifted until the re-check says otherwise: status stays
+        }
+        Serving serving = serving();
+        servingRequirements = serving == null ? null : serving.requirements();
         status.setPhase(Phase.Verifying);
         progressing("Verifying", "verifying the schema of revision " + o.revision());
         return false;
@@ -505,11 +835,24 @@ public final class LifecyclePlanner {
                     + " (an AppDeployment created again would migrate it again): "
                     + checks.revisionRecord().problem()));
       }
+      if (standing && !checks.schema().ok() && checks.schema().transientFailure()) {
+        // The database did not answer a re-check: that is not drift; the verification stands.
+        requeue = DRIFT_RECHECK_RETRY;
+        return true;
+      }
       if (checks.schemaStatus() != null) {
         status.setSchema(checks.schemaStatus());
         status.getSchema().setRevision(o.revision());
         status.getSchema().setCheckedFor(verificationKey());
         status.getSchema().setCheckedAt(o.now().toString());
+      }
+      if (!checks.schema().ok() && !checks.schema().transientFailure()) {
+        if (o.revision().equals(status.getVerifiedRevision())) {
+          return drifted(checks.schema());
+        }
+        if (migratedBeforeAnother()) {
+          return rollbackRefused(checks.schema());
+        }
       }
       CheckResult schema = checks.schema();
       boolean wasVerified = conditionTrue(Conditions.SCHEMA_VERIFIED);
@@ -526,13 +869,220 @@ public final class LifecyclePlanner {
           checks.redis() != null
               ? checks.redis()
               : new CheckResult(true, "NotConfigured", "no spec.redis to check", false);
+      if (standing && !redis.ok() && redis.transientFailure()) {
+        requeue = DRIFT_RECHECK_RETRY; // a re-check is about the schema; Redis is looked at again
+        return true;
+      }
       boolean redisNews = isNews(Conditions.DEPENDENCIES_READY, redis);
       condition(Conditions.DEPENDENCIES_READY, redis.ok(), redis.reason(), redis.message());
       if (!redis.ok()) {
         return checkFailed(
             redis, "DependencyUnavailable", Conditions.DEPENDENCIES_READY, redisNews);
       }
+      servingCompatibility(checks.serving());
       return true;
+    }
+
+    /**
+     * The revision that serves while another is verified (KeepRunning), the components that run it,
+     * and what it needs of the schema, as its pods' gate checks; null when none does.
+     */
+    private record Serving(String revision, List<String> components, String requirements) {}
+
+    private Serving serving() {
+      Serving found = null;
+      for (ComponentSpec component : spec.getComponents()) {
+        DeploymentView view = o.deployments().get(component.getName());
+        if (view == null
+            || view.replicas() == 0
+            || o.revision().equals(view.revision())
+            || view.schemaRequirements() == null) {
+          continue;
+        }
+        if (found == null) {
+          found =
+              new Serving(
+                  view.revision(),
+                  new ArrayList<>(List.of(component.getName())),
+                  view.schemaRequirements());
+        } else if (found.revision().equals(view.revision())) {
+          found.components().add(component.getName());
+        }
+      }
+      return found;
+    }
+
+    /**
+     * After a migration the serving revision's pods run on a schema they were not built for: if it
+     * lacks what they need, they are failing now, and that is said loudly - and, with StopServing,
+     * they are stopped before the new revision rolls out.
+     */
+    private void servingCompatibility(CheckResult result) {
+      Serving serving = serving();
+      if (result == null || serving == null || result.transientFailure()) {
+        return;
+      }
+      String who =
+          "revision " + serving.revision() + " (" + String.join(", ", serving.components()) + ")";
+      if (result.ok()) {
+        condition(
+            Conditions.SERVING_COMPATIBLE,
+            true,
+            "Compatible",
+            who + " still finds what it needs on the schema revision " + o.revision() + " left");
+        return;
+      }
+      String message =
+          who
+              + ", which still serves, needs what the schema no longer has after revision "
+              + o.revision()
+              + "'s migration: "
+              + result.message()
+              + (stopServing()
+                  ? "; spec.rollout.onServingIncompatible is StopServing: its pods are stopped"
+                      + " before revision "
+                      + o.revision()
+                      + " rolls out"
+                  : "; it serves until revision "
+                      + o.revision()
+                      + " replaces it (spec.rollout.onServingIncompatible: StopServing stops it"
+                      + " at once)");
+      CheckResult incompatible = new CheckResult(false, SERVING_INCOMPATIBLE, message, false);
+      if (isNews(Conditions.SERVING_COMPATIBLE, incompatible)) {
+        events.add(new Plan.Note(true, SERVING_INCOMPATIBLE, message));
+      }
+      condition(Conditions.SERVING_COMPATIBLE, false, SERVING_INCOMPATIBLE, message);
+    }
+
+    private boolean stopServing() {
+      return spec.getRollout() != null
+          && spec.getRollout().getOnServingIncompatible() == ServingIncompatiblePolicy.StopServing;
+    }
+
+    /**
+     * A component still runs the revision found incompatible with the migrated schema, and the user
+     * asked for such a revision to stop at once: it goes to 0 before it is given the new one.
+     */
+    private boolean stopsFirst(DeploymentView current) {
+      return stopServing()
+          && current != null
+          && !o.revision().equals(current.revision())
+          && (current.replicas() > 0 || current.pods() > 0)
+          && SERVING_INCOMPATIBLE.equals(conditionReason(Conditions.SERVING_COMPATIBLE));
+    }
+
+    private DriftSpec drift() {
+      return spec.getDrift() == null ? new DriftSpec() : spec.getDrift();
+    }
+
+    private boolean driftReportedOnly() {
+      return drift().getOnDrift() == DriftPolicy.Report
+          && SCHEMA_DRIFT.equals(conditionReason(Conditions.SCHEMA_VERIFIED));
+    }
+
+    private String conditionReason(String type) {
+      Condition condition = Conditions.find(status.getConditions(), type);
+      return condition == null ? null : condition.getReason();
+    }
+
+    /** The time between re-verifications, or null when they are off. */
+    private Duration driftInterval() {
+      Integer seconds = drift().getIntervalSeconds();
+      int interval = seconds == null ? DriftSpec.DEFAULT_INTERVAL_SECONDS : seconds;
+      return interval == 0 ? null : Duration.ofSeconds(interval);
+    }
+
+    /**
+     * When the next re-verification is due: the interval after the last check, plus up to a fifth
+     * of it, fixed per AppDeployment and check, so that a thousand AppDeployments verified at once
+     * (an operator restart) spread their re-checks instead of hitting their databases together.
+     */
+    private Instant driftCheckAt(SchemaStatus last) {
+      Duration interval = driftInterval();
+      if (interval == null || last.getCheckedAt() == null) {
+        return null;
+      }
+      String seed = o.resource().getMetadata().getName() + "/" + last.getCheckedAt();
+      long jitter = Math.floorMod(seed.hashCode(), 1000) * interval.toMillis() / 5000;
+      return Instant.parse(last.getCheckedAt()).plus(interval).plusMillis(jitter);
+    }
+
+    private boolean driftCheckDue(SchemaStatus last) {
+      Instant at = driftCheckAt(last);
+      return at != null && !o.now().isBefore(at);
+    }
+
+    private void scheduleDriftCheck(SchemaStatus last) {
+      Instant at = driftCheckAt(last);
+      if (at != null && requeue == null) {
+        requeueAt(at);
+      }
+    }
+
+    /**
+     * A required object is gone after the revision the components run was verified: someone changed
+     * the schema by hand, or restored an older backup. The gate refuses new pods of it meanwhile;
+     * by default new rollouts and scale-ups wait until it is repaired.
+     */
+    private boolean drifted(CheckResult check) {
+      String message =
+          "the schema drifted after revision "
+              + o.revision()
+              + " was verified: "
+              + check.message()
+              + "; restore what is missing (or roll forward with a migration that creates it)";
+      CheckResult drift = new CheckResult(false, SCHEMA_DRIFT, message, false);
+      boolean news = isNews(Conditions.SCHEMA_VERIFIED, drift);
+      condition(Conditions.SCHEMA_VERIFIED, false, SCHEMA_DRIFT, message);
+      if (drift().getOnDrift() == DriftPolicy.Report) {
+        if (news) {
+          events.add(new Plan.Note(true, SCHEMA_DRIFT, message));
+        }
+        scheduleDriftCheck(status.getSchema());
+        return true;
+      }
+      checkFailed(drift, SCHEMA_DRIFT, Conditions.SCHEMA_VERIFIED, news);
+      // Looked at again, so that a repair is seen without a change to the spec.
+      Duration interval = driftInterval();
+      requeue = backoff(Conditions.STALLED, interval == null ? MAX_BACKOFF : interval);
+      return false;
+    }
+
+    /**
+     * The wanted revision migrated before, and another revision migrated after it: going back to it
+     * (a rollback) needs no migration, but the schema must still satisfy it.
+     */
+    private boolean migratedBeforeAnother() {
+      if (status.getHistory() == null) {
+        return false;
+      }
+      Instant own =
+          status.getHistory().stream()
+              .filter(h -> o.revision().equals(h.getRevision()))
+              .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
+              .filter(h -> h.getFinishedAt() != null)
+              .map(h -> Instant.parse(h.getFinishedAt()))
+              .findFirst()
+              .orElse(null);
+      return own != null
+          && status.getHistory().stream()
+              .filter(h -> !o.revision().equals(h.getRevision()))
+              .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
+              .anyMatch(
+                  h -> h.getFinishedAt() != null && Instant.parse(h.getFinishedAt()).isAfter(own));
+    }
+
+    private boolean rollbackRefused(CheckResult check) {
+      String message =
+          "rollback to revision "
+              + o.revision()
+              + " refused: its migration ran before, but the schema no longer satisfies it: "
+              + check.message()
+              + "; the components keep what they run - roll forward, or restore what is missing";
+      CheckResult refused = new CheckResult(false, ROLLBACK_REFUSED, message, false);
+      boolean news = isNews(Conditions.SCHEMA_VERIFIED, refused);
+      condition(Conditions.SCHEMA_VERIFIED, false, ROLLBACK_REFUSED, message);
+      return checkFailed(refused, ROLLBACK_REFUSED, Conditions.SCHEMA_VERIFIED, news);
     }
 
     /**
@@ -543,15 +1093,26 @@ public final class LifecyclePlanner {
      */
     private String verificationKey() {
       java.util.stream.Stream<Map.Entry<String, Instant>> fromJobs =
-          o.jobs().stream()
+          java.util.stream.Stream.concat(o.jobs().stream(), o.contractJobs().stream())
               .filter(j -> j.finishedAt() != null)
               .map(j -> Map.entry(j.name(), j.finishedAt()));
+      String app = o.resource().getMetadata().getName();
       java.util.stream.Stream<Map.Entry<String, Instant>> fromHistory =
           status.getHistory() == null
               ? java.util.stream.Stream.empty()
               : status.getHistory().stream()
-                  .filter(h -> h.getFinishedAt() != null && h.getJobName() != null)
-                  .map(h -> Map.entry(h.getJobName(), Instant.parse(h.getFinishedAt())));
+                  .flatMap(
+                      h ->
+                          java.util.stream.Stream.of(
+                              h.getFinishedAt() == null || h.getJobName() == null
+                                  ? null
+                                  : Map.entry(h.getJobName(), Instant.parse(h.getFinishedAt())),
+                              h.getContractFinishedAt() == null
+                                  ? null
+                                  : Map.entry(
+                                      contractJobName(app, h.getRevision()),
+                                      Instant.parse(h.getContractFinishedAt()))))
+                  .filter(Objects::nonNull);
       String last =
           java.util.stream.Stream.concat(fromJobs, fromHistory)
               .max(
@@ -640,6 +1201,10 @@ public final class LifecyclePlanner {
      * revision's pod template and has rolled it out completely ({@link DeploymentRollout}).
      */
     private void rollOut() {
+      if (held()) {
+        holdRollout();
+        return;
+      }
       boolean newlyVerified = !o.revision().equals(status.getVerifiedRevision());
       if (newlyVerified) {
         events.add(
@@ -654,6 +1219,30 @@ public final class LifecyclePlanner {
       for (ComponentSpec component : spec.getComponents()) {
         int replicas = replicas(component);
         DeploymentView current = o.deployments().get(component.getName());
+        if (stopsFirst(current)) {
+          if (current.replicas() > 0) {
+            actions.add(new EnsureDeployment(component.getName(), 0, false));
+          }
+          waiting.add(
+              component.getName()
+                  + ": stopping revision "
+                  + current.revision()
+                  + " first (the schema no longer has what it needs)");
+          continue;
+        }
+        List<String> before = RolloutOrder.waitsFor(component, this::rolledOutAndAvailable);
+        if (!before.isEmpty()) {
+          // Keeps the revision it runs (or is created at 0) until those before it are done.
+          if (current == null) {
+            actions.add(new EnsureDeployment(component.getName(), 0, true));
+          }
+          waiting.add(
+              component.getName()
+                  + ": waits for "
+                  + String.join(", ", before)
+                  + " to roll out and be available");
+          continue;
+        }
         actions.add(new EnsureDeployment(component.getName(), replicas, true));
         if (!runsWantedTemplate(component, current, replicas)) {
           waiting.add(component.getName() + ": updating its Deployment");
@@ -679,8 +1268,20 @@ public final class LifecyclePlanner {
             DeploymentRollout.DEADLINE_EXCEEDED,
             "revision " + o.revision() + " did not roll out: " + String.join("; ", stuck));
       } else if (waiting.isEmpty()) {
+        if (!contracted()) {
+          return;
+        }
         if (status.getPhase() != Phase.Ready) {
           events.add(new Plan.Note(false, "Ready", "Revision " + o.revision() + " is ready"));
+        }
+        markReady();
+        if (conditionReason(Conditions.SERVING_COMPATIBLE) != null) {
+          // Whatever it said of the revision that served before, none but this one serves now.
+          condition(
+              Conditions.SERVING_COMPATIBLE,
+              true,
+              "Replaced",
+              "every component runs revision " + o.revision());
         }
         status.setPhase(Phase.Ready);
         condition(
@@ -696,6 +1297,76 @@ public final class LifecyclePlanner {
             "RollingOut",
             "rolling out revision " + o.revision() + ": " + String.join("; ", waiting));
       }
+    }
+
+    private boolean held() {
+      return spec.getRollout() != null && Boolean.TRUE.equals(spec.getRollout().getHold());
+    }
+
+    /**
+     * Migrate ahead: the revision is migrated and verified, and the user holds its rollout - every
+     * component keeps the revision it runs, at its replicas (a missing one is created at 0, a new
+     * revision's template stays at 0) until spec.rollout.hold is false. Nothing is wrong and
+     * nothing is in progress; Ready stays False, since the revision does not run.
+     */
+    private void holdRollout() {
+      for (ComponentSpec component : spec.getComponents()) {
+        DeploymentView current = o.deployments().get(component.getName());
+        if (current == null) {
+          actions.add(new EnsureDeployment(component.getName(), 0, true));
+        } else if (stopsFirst(current)) {
+          if (current.replicas() > 0) {
+            actions.add(new EnsureDeployment(component.getName(), 0, false));
+          }
+        } else if (!o.revision().equals(current.revision())
+            && current.replicas() != replicas(component)) {
+          // The revision it runs was verified (only those get replicas): back to its replicas
+          // once the migration is over, as stopDuringMigration promises, and as the user scales.
+          actions.add(new EnsureDeployment(component.getName(), replicas(component), false));
+        }
+      }
+      String message =
+          "revision "
+              + o.revision()
+              + " is migrated and verified; its rollout is held (spec.rollout.hold): set it to"
+              + " false to roll it out";
+      if (status.getPhase() != Phase.Held) {
+        events.add(new Plan.Note(false, "RolloutHeld", message));
+      }
+      status.setPhase(Phase.Held);
+      condition(Conditions.READY, false, "RolloutHeld", message);
+      condition(Conditions.RECONCILING, false, "RolloutHeld", message);
+      condition(Conditions.STALLED, false, "RolloutHeld", message);
+    }
+
+    /**
+     * A component another may wait for ({@code after}) is done: its Deployment runs this revision's
+     * template, rolled out completely, which includes every replica available.
+     */
+    private boolean rolledOutAndAvailable(String name) {
+      ComponentSpec component =
+          spec.getComponents().stream()
+              .filter(c -> c.getName().equals(name))
+              .findFirst()
+              .orElse(null);
+      if (component == null) {
+        return true;
+      }
+      DeploymentView current = o.deployments().get(name);
+      return runsWantedTemplate(component, current, replicas(component))
+          && current.rollout().complete();
+    }
+
+    /** The revision's history entry says when it was first Ready: it can be rolled back to. */
+    private void markReady() {
+      if (status.getHistory() == null) {
+        return;
+      }
+      status.getHistory().stream()
+          .filter(h -> o.revision().equals(h.getRevision()))
+          .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
+          .filter(h -> h.getReadyAt() == null)
+          .forEach(h -> h.setReadyAt(o.now().toString()));
     }
 
     /** The Deployment exists with the replicas and the pod template of the wanted revision. */
@@ -842,7 +1513,13 @@ public final class LifecyclePlanner {
       // Status follows the Deployments in every phase, not only while rolling out.
       status.setComponents(componentStatuses());
       availability();
-      return new Plan(List.copyOf(actions), needsChecks, status, List.copyOf(events), requeue);
+      return new Plan(
+          List.copyOf(actions),
+          needsChecks,
+          status,
+          List.copyOf(events),
+          requeue,
+          needsChecks ? servingRequirements : null);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.schemagate.metrics.LifecycleMetrics;
 import dev.schemagate.probe.RedisProbe;
 import dev.schemagate.probe.RedisProbeResult;
 import dev.schemagate.schema.MigratedRevisions;
+import dev.schemagate.schema.RequirementsEncoding;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.schema.SchemaVerifier;
 import dev.schemagate.schema.SqlFailures;
@@ -46,13 +47,22 @@ public final class LiveDependencyChecks implements DependencyChecks {
     return run(resource, secrets, null);
   }
 
+  @Override
+  public Checks run(AppDeployment resource, SecretResolver secrets, String servingRequirements) {
+    return run(resource, secrets, servingRequirements, null);
+  }
+
   /**
    * The checks; with a {@code request}, first the database's record of migrated revisions is read
    * or written on a connection of its own ({@link MigratedRevisions}). A database that does not
    * answer that connection is reported at once, without a second wait for the verification.
    */
   @Override
-  public Checks run(AppDeployment resource, SecretResolver secrets, RevisionRecordRequest request) {
+  public Checks run(
+      AppDeployment resource,
+      SecretResolver secrets,
+      String servingRequirements,
+      RevisionRecordRequest request) {
     AppDeploymentSpec spec = resource.getSpec();
     Duration timeout = seconds(spec.getDatabase().getTimeoutSeconds(), 10);
     Resolution url = secrets.databaseUrl(spec);
@@ -103,7 +113,11 @@ public final class LiveDependencyChecks implements DependencyChecks {
       schemaStatus = new SchemaStatus();
       checked.report().writeTo(schemaStatus);
     }
-    return new Checks(schema, schemaStatus, schema.ok() ? redis(spec, secrets) : null)
+    CheckResult serving =
+        schema.ok() && servingRequirements != null
+            ? serving(connector, servingRequirements, timeout)
+            : null;
+    return new Checks(schema, schemaStatus, schema.ok() ? redis(spec, secrets) : null, serving)
         .withRevisionRecord(record);
   }
 
@@ -129,6 +143,27 @@ public final class LiveDependencyChecks implements DependencyChecks {
               .orElse(null),
           null);
     }
+  }
+
+  /**
+   * The schema against what the serving revision needs, as its own pods' gate checks it: the same
+   * verification, other requirements.
+   */
+  private static CheckResult serving(
+      SchemaVerifier.Connector connector, String encodedRequirements, Duration timeout) {
+    SchemaRequirements requirements;
+    try {
+      requirements = SchemaRequirements.fromJson(RequirementsEncoding.decode(encodedRequirements));
+    } catch (RuntimeException e) {
+      return new CheckResult(
+          false, "RequirementsUnreadable", "the serving revision's requirements: " + e, false);
+    }
+    VerificationOutcome outcome = SchemaVerifier.check(connector, requirements, timeout);
+    return new CheckResult(
+        outcome.verified(),
+        outcome.reason().name(),
+        outcome.message(),
+        outcome.reason().retryable());
   }
 
   private static CheckResult redis(AppDeploymentSpec spec, SecretResolver secrets) {

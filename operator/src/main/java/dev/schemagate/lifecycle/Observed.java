@@ -14,6 +14,7 @@ import java.util.Map;
  * @param revision the revision its spec asks for
  * @param retryToken the value of the schemagate.dev/retry annotation ("" when absent)
  * @param jobs every migration Job of this AppDeployment
+ * @param contractJobs every contract-phase Job of this AppDeployment
  * @param deployments component name to its Deployment; a component without one is absent
  * @param wantedTemplates component name to the hash of the pod template the wanted revision gives
  *     it: a Deployment with another runs something else
@@ -28,6 +29,7 @@ public record Observed(
     String revision,
     String retryToken,
     List<JobView> jobs,
+    List<JobView> contractJobs,
     Map<String, DeploymentView> deployments,
     Map<String, String> wantedTemplates,
     String checksKey,
@@ -37,6 +39,15 @@ public record Observed(
 
   /** The newest Job of the wanted revision, or null. */
   public JobView currentJob() {
+    return newestOfWantedRevision(jobs);
+  }
+
+  /** The newest contract-phase Job of the wanted revision, or null. */
+  public JobView currentContractJob() {
+    return newestOfWantedRevision(contractJobs);
+  }
+
+  private JobView newestOfWantedRevision(List<JobView> jobs) {
     return jobs.stream()
         .filter(j -> revision.equals(j.revision()))
         .max(

@@ -86,8 +86,10 @@ final class Observer {
     String revision = Revision.of(spec, flywayFiles);
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
     List<JobView> jobs = new ArrayList<>();
+    List<JobView> contractJobs = new ArrayList<>();
     for (Job job : context.getSecondaryResources(Job.class)) {
-      jobs.add(JobStates.view(job, podsOfJob(pods, job), now, stuckPodGrace));
+      (Labels.isContract(job) ? contractJobs : jobs)
+          .add(JobStates.view(job, podsOfJob(pods, job), now, stuckPodGrace));
     }
     Job uncached = jobTheCacheMayMiss(resource, revision, jobs, client);
     if (uncached != null) {
@@ -98,6 +100,7 @@ final class Observer {
         revision,
         retryToken(resource),
         jobs,
+        contractJobs,
         deployments(context, pods),
         problems.isEmpty() ? wantedTemplates(resource, revision) : Map.of(),
         Revision.ofChecks(spec),
@@ -214,6 +217,15 @@ final class Observer {
         .toList();
   }
 
+  private static java.util.Set<String> revisionsOf(List<Pod> pods) {
+    java.util.Set<String> revisions = new java.util.TreeSet<>();
+    for (Pod pod : pods) {
+      Map<String, String> annotations = pod.getMetadata().getAnnotations();
+      revisions.add(annotations == null ? "" : annotations.getOrDefault(Labels.REVISION, ""));
+    }
+    return revisions;
+  }
+
   private static Map<String, DeploymentView> deployments(
       Context<AppDeployment> context, List<Pod> pods) {
     Map<String, DeploymentView> views = new HashMap<>();
@@ -247,7 +259,9 @@ final class Observer {
                   : valueOrZero(deployment.getStatus().getReadyReplicas()),
               componentPods.size(),
               DeploymentRollout.of(deployment),
-              PodProblems.of(deployment, componentPods)));
+              PodProblems.of(deployment, componentPods),
+              SchemaGateContainer.requirementsOf(deployment.getSpec().getTemplate().getSpec()),
+              revisionsOf(componentPods)));
     }
     return views;
   }

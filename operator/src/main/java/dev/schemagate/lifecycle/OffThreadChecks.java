@@ -68,6 +68,11 @@ final class OffThreadChecks implements DependencyChecks {
     return run(resource, secrets, null);
   }
 
+  @Override
+  public Checks run(AppDeployment resource, SecretResolver secrets, String servingRequirements) {
+    return run(resource, secrets, servingRequirements, null);
+  }
+
   /**
    * The check of {@code resource}: its result when it is done, else {@link Checks#IN_PROGRESS}. A
    * check already running for this generation and request is collected; one started for another
@@ -75,7 +80,11 @@ final class OffThreadChecks implements DependencyChecks {
    * a schema checked before a migration never counts as verified after it.
    */
   @Override
-  public Checks run(AppDeployment resource, SecretResolver secrets, RevisionRecordRequest request) {
+  public Checks run(
+      AppDeployment resource,
+      SecretResolver secrets,
+      String servingRequirements,
+      RevisionRecordRequest request) {
     String uid = resource.getMetadata().getUid();
     long generation =
         resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
@@ -88,7 +97,7 @@ final class OffThreadChecks implements DependencyChecks {
                         && current.generation() == generation
                         && Objects.equals(current.request(), request)
                     ? current
-                    : start(resource, secrets, request, generation));
+                    : start(resource, secrets, servingRequirements, request, generation));
     if (check == null) {
       return Checks.IN_PROGRESS; // every check thread is busy: try again shortly
     }
@@ -125,6 +134,7 @@ final class OffThreadChecks implements DependencyChecks {
   private Running start(
       AppDeployment resource,
       SecretResolver secrets,
+      String servingRequirements,
       RevisionRecordRequest request,
       long generation) {
     try {
@@ -135,8 +145,8 @@ final class OffThreadChecks implements DependencyChecks {
           CompletableFuture.supplyAsync(
               () ->
                   request == null
-                      ? checks.run(resource, secrets)
-                      : checks.run(resource, secrets, request),
+                      ? checks.run(resource, secrets, servingRequirements)
+                      : checks.run(resource, secrets, servingRequirements, request),
               pool));
     } catch (RejectedExecutionException e) {
       return null;

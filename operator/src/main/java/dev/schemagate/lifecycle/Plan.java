@@ -13,13 +13,26 @@ import java.util.List;
  * @param events Events to record, for transitions only
  * @param requeueAfter reconcile again after this even without an event (stuck pods, back-off), or
  *     null to wait for events only
+ * @param servingRequirements with {@code needsChecks}, the schema requirements (encoded, as the
+ *     schema gate carries them) of the revision that serves while another is verified: the schema
+ *     is checked against them too; null when no other revision serves
  */
 public record Plan(
     List<Action> actions,
     boolean needsChecks,
     AppDeploymentStatus status,
     List<Note> events,
-    Duration requeueAfter) {
+    Duration requeueAfter,
+    String servingRequirements) {
+
+  public Plan(
+      List<Action> actions,
+      boolean needsChecks,
+      AppDeploymentStatus status,
+      List<Note> events,
+      Duration requeueAfter) {
+    this(actions, needsChecks, status, events, requeueAfter, null);
+  }
 
   /**
    * An Event to record on the AppDeployment.

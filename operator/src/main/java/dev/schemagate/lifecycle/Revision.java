@@ -17,10 +17,11 @@ import java.util.TreeMap;
  * The revision: a short, stable hash of everything that can change what the migration does.
  *
  * <p>Inputs: {@code spec.image}, {@code spec.env}, {@code spec.envFrom}, and of {@code
- * spec.migration} the image, command, args, env and the Flyway ConfigMap's name and content.
- * Replicas, components, the schema requirements, backoffLimit and activeDeadlineSeconds are not
- * inputs: changing them never runs a migration. The hash is SHA-256 over canonical JSON (keys
- * sorted, nulls and empty lists left out), so it is the same on every JVM and for any field order.
+ * spec.migration} the image, command, args, env, the contract phase and the Flyway ConfigMap's name
+ * and content. Replicas, components, the schema requirements, backoffLimit and
+ * activeDeadlineSeconds are not inputs: changing them never runs a migration. The hash is SHA-256
+ * over canonical JSON (keys sorted, nulls and empty lists left out), so it is the same on every JVM
+ * and for any field order.
  */
 public final class Revision {
 
@@ -49,6 +50,7 @@ public final class Revision {
       inputs.put("command", migration.getCommand());
       inputs.put("args", migration.getArgs());
       inputs.put("migrationEnv", migration.getEnv());
+      inputs.put("contract", migration.getContract());
       if (migration.getFlyway() != null && migration.getFlyway().getConfigMapRef() != null) {
         inputs.put("flywayConfigMap", migration.getFlyway().getConfigMapRef().getName());
         inputs.put("flywayFiles", new TreeMap<>(flywayFiles));

@@ -23,7 +23,10 @@ public record RevisionRecordRequest(Kind kind, String app, String revision, Inst
 
   /**
    * For the checks a plan asks for: a revision whose migration the plan records as succeeded is
-   * recorded (again: recording is idempotent); any other is looked up.
+   * recorded, until it is verified (recording is idempotent; the re-checks of a verified revision
+   * ask nothing); any other is looked up.
+   *
+   * @return null when nothing is to be asked
    */
   public static RevisionRecordRequest forPlan(AppDeployment resource, Plan plan) {
     String app = resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
@@ -32,6 +35,9 @@ public record RevisionRecordRequest(Kind kind, String app, String revision, Inst
     if (migration != null
         && revision.equals(migration.getRevision())
         && migration.getState() == MigrationState.Succeeded) {
+      if (revision.equals(plan.status().getVerifiedRevision())) {
+        return null;
+      }
       Instant finished =
           migration.getFinishedAt() == null ? null : Instant.parse(migration.getFinishedAt());
       return new RevisionRecordRequest(Kind.RECORD, app, revision, finished);

@@ -28,6 +28,11 @@ public final class LifecycleMetrics {
   static final String FAILED = "schemagate.migrations.failed";
   static final String VERIFICATION = "schemagate.schema.verification";
   static final String TO_ROLLOUT = "schemagate.migration.to.rollout";
+  static final String DRIFT = "schemagate.schema.drift";
+  static final String CONTRACTS_STARTED = "schemagate.contracts.started";
+  static final String CONTRACTS_FAILED = "schemagate.contracts.failed";
+  static final String ROLLBACK_REFUSED = "schemagate.rollbacks.refused";
+  static final String SERVING_INCOMPATIBLE = "schemagate.serving.incompatible";
 
   private final MeterRegistry registry;
 
@@ -58,6 +63,22 @@ public final class LifecycleMetrics {
           counter(SUCCEEDED, "Migration Jobs that completed", namespace).increment();
       case "MigrationFailed" ->
           counter(FAILED, "Migrations that failed, Job or verification", namespace).increment();
+      case "ContractStarted" ->
+          counter(CONTRACTS_STARTED, "Contract-phase Jobs created", namespace).increment();
+      case "ContractFailed" ->
+          counter(CONTRACTS_FAILED, "Contract phases that failed", namespace).increment();
+      case "SchemaDrift" ->
+          counter(DRIFT, "Required objects found gone after a revision was verified", namespace)
+              .increment();
+      case "ServingRevisionIncompatible" ->
+          counter(
+                  SERVING_INCOMPATIBLE,
+                  "Serving revisions found to need what a migration removed",
+                  namespace)
+              .increment();
+      case "RollbackRefused" ->
+          counter(ROLLBACK_REFUSED, "Rollbacks the schema no longer satisfies", namespace)
+              .increment();
       // Job completion times have one-second precision and come from the API server's clock:
       // never below zero.
       case "RollingOut" ->

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -61,6 +62,47 @@ public final class MigrationJobs {
           .endEmptyDir()
           .endVolume();
     }
+    return job(owner, name, labels, retryToken, pod.build());
+  }
+
+  /**
+   * The contract-phase Job of a revision (spec.migration.contract): the contract command in the
+   * application image (or migration.image), with the migration's environment and limits.
+   */
+  public static Job buildContract(
+      AppDeployment owner, String name, String revision, String retryToken) {
+    AppDeploymentSpec spec = owner.getSpec();
+    MigrationSpec migration = spec.getMigration();
+    Map<String, String> labels = Labels.ofContract(owner);
+    labels.put(Labels.REVISION, revision);
+    Container container =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withImage(migration.getImage() != null ? migration.getImage() : spec.getImage())
+            .withCommand(migration.getContract().getCommand())
+            .withArgs(migration.getContract().getArgs())
+            .withEnv(environment(spec, migration))
+            .withEnvFrom(spec.getEnvFrom())
+            .withResources(migration.getResources())
+            .build();
+    PodSpec pod =
+        new PodSpecBuilder()
+            .withRestartPolicy("Never")
+            .withAutomountServiceAccountToken(false)
+            .withImagePullSecrets(spec.getImagePullSecrets())
+            .withContainers(container)
+            .build();
+    return job(owner, name, labels, retryToken, pod);
+  }
+
+  /** A migration Job of either phase around its pod: the limits and the retry token. */
+  private static Job job(
+      AppDeployment owner,
+      String name,
+      Map<String, String> labels,
+      String retryToken,
+      PodSpec pod) {
+    MigrationSpec migration = owner.getSpec().getMigration();
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)
@@ -81,14 +123,14 @@ public final class MigrationJobs {
         .withNewMetadata()
         .withLabels(labels)
         .endMetadata()
-        .withSpec(pod.build())
+        .withSpec(pod)
         .endTemplate()
         .endSpec()
         .build();
   }
 
-  private static Container container(
-      AppDeploymentSpec spec, MigrationSpec migration, String operatorImage) {
+  /** spec.env, then the migration's own. */
+  private static List<EnvVar> environment(AppDeploymentSpec spec, MigrationSpec migration) {
     List<EnvVar> env = new ArrayList<>();
     if (spec.getEnv() != null) {
       env.addAll(spec.getEnv());
@@ -96,6 +138,12 @@ public final class MigrationJobs {
     if (migration.getEnv() != null) {
       env.addAll(migration.getEnv());
     }
+    return env;
+  }
+
+  private static Container container(
+      AppDeploymentSpec spec, MigrationSpec migration, String operatorImage) {
+    List<EnvVar> env = environment(spec, migration);
     ContainerBuilder container =
         new ContainerBuilder()
             .withName(CONTAINER)

@@ -24,6 +24,7 @@ public final class Labels {
   public static final String REVISION = "schemagate.dev/revision";
   public static final String RETRY = "schemagate.dev/retry";
   public static final String TEMPLATE_HASH = "schemagate.dev/template-hash";
+  static final String CONTRACT = "contract";
 
   private Labels() {}
 
@@ -49,6 +50,19 @@ public final class Labels {
     labels.put("app.kubernetes.io/component", "migration");
     labels.put(MANAGED_BY, MANAGER);
     return labels;
+  }
+
+  /** Labels of the contract-phase Job and its pods: a migration Job of another kind. */
+  public static Map<String, String> ofContract(AppDeployment owner) {
+    Map<String, String> labels = ofMigration(owner);
+    labels.put("app.kubernetes.io/component", CONTRACT);
+    return labels;
+  }
+
+  /** A contract-phase Job (or its pod), not a migration Job. */
+  public static boolean isContract(HasMetadata object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    return labels != null && CONTRACT.equals(labels.get("app.kubernetes.io/component"));
   }
 
   /** The labels that select a component's pods; never changed after creation. */

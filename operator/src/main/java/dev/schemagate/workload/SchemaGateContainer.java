@@ -99,6 +99,23 @@ public final class SchemaGateContainer {
     return requirements;
   }
 
+  /**
+   * The schema requirements a pod template's gate checks (encoded as the gate's variable carries
+   * them), or null without a gate: what the revision that template runs needs of the schema.
+   */
+  public static String requirementsOf(io.fabric8.kubernetes.api.model.PodSpec pod) {
+    if (pod == null || pod.getInitContainers() == null) {
+      return null;
+    }
+    return pod.getInitContainers().stream()
+        .filter(c -> NAME.equals(c.getName()) && c.getEnv() != null)
+        .flatMap(c -> c.getEnv().stream())
+        .filter(e -> REQUIREMENTS_VARIABLE.equals(e.getName()))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElse(null);
+  }
+
   public static boolean enabled(AppDeploymentSpec spec) {
     return spec.getSchemaGate() == null || !Boolean.FALSE.equals(spec.getSchemaGate().getEnabled());
   }

@@ -213,6 +213,18 @@ public final class InvalidAppDeployments {
             "$.spec",
             "additionalProperties"),
         new Case(
+            "a component waits for a component that does not exist",
+            o -> component(o, 1).putArray("after").add("cron"),
+            "cel",
+            "$.spec",
+            "components[].after may only name other components"),
+        new Case(
+            "a component waits for itself",
+            o -> component(o, 1).putArray("after").add("worker"),
+            "cel",
+            "$.spec",
+            "components[].after may only name other components"),
+        new Case(
             "stopDuringMigration names a component that does not exist",
             o -> spec(o).with("rollout").putArray("stopDuringMigration").add("cron"),
             "cel",

@@ -42,6 +42,7 @@ class LifecyclePlannerTest {
     String revision = R1;
     String retryToken = "";
     final List<JobView> jobs = new ArrayList<>();
+    final List<JobView> contractJobs = new ArrayList<>();
     final Map<String, DeploymentView> deployments = new HashMap<>();
     String configProblem;
     List<String> conflicts = List.of();
@@ -53,6 +54,26 @@ class LifecyclePlannerTest {
 
     World job(String revision, JobView.Phase phase) {
       return job(revision, phase, "", null);
+    }
+
+    World contractJob(String revision, JobView.Phase phase, String token) {
+      World scratch = new World().job(revision, phase, token, null);
+      JobView job = scratch.jobs.get(0);
+      String name = LifecyclePlanner.contractJobName("shop", revision);
+      contractJobs.add(
+          new JobView(
+              name,
+              job.revision(),
+              job.retryToken(),
+              job.phase(),
+              job.reason(),
+              job.message(),
+              job.failedPod() == null ? null : name + "-x1",
+              job.startedAt(),
+              job.finishedAt(),
+              null,
+              job.createdAt()));
+      return this;
     }
 
     World job(String revision, JobView.Phase phase, String token, Instant recheckAt) {
@@ -110,6 +131,7 @@ class LifecyclePlannerTest {
           revision,
           retryToken,
           jobs,
+          contractJobs,
           deployments,
           wanted,
           Revision.ofChecks(resource.getSpec()),
@@ -206,7 +228,7 @@ class LifecyclePlannerTest {
     assertThat(ready.needsChecks()).as("verified once per revision").isFalse();
 
     after(world, ready);
-    world.now = T0.plusSeconds(600);
+    world.now = T0.plusSeconds(300); // before the drift re-check is due
     Plan steady = plan(world);
     assertThat(steady.status())
         .as("steady state writes nothing")
@@ -505,7 +527,9 @@ class LifecyclePlannerTest {
             2,
             2,
             Views.settled("api", R1, "img", 2, 2, 2).rollout(),
-            null));
+            null,
+            null,
+            java.util.Set.of(R1)));
     assertThat(condition(plan(edited), Conditions.READY)).isEqualTo("False");
   }
 

@@ -29,14 +29,18 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * The planner against random sequences of what can happen around it (Jobs finishing, failing or
- * deleted, new images, retries, status writes lost to conflicts, databases down, pods becoming
- * ready) in a model of the cluster and the database. Whatever the order, it never rolls a revision
- * out whose migration did not build the schema, and never creates a Job again for a revision and
- * retry token once it was created.
+ * deleted, new images, rollbacks, retries, status writes lost to conflicts, databases down, pods
+ * becoming ready or lingering, a contract phase, a held rollout, a required object dropped by hand)
+ * in a model of the cluster and the database. Whatever the order: never two migration Jobs (of
+ * either phase) at once; never a revision rolled out whose schema lacks what it requires; each
+ * phase's Job at most once per revision and retry token; a contract phase only once no pod of
+ * another revision is left; nothing rolled while held; and Ready never stays True long on a schema
+ * that drifted.
  */
 class PlannerPropertiesTest {
 
   private static final String SEED = "20261125";
+  private static final Duration DRIFT_FOUND = Duration.ofMinutes(13);
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   /** What happens between two reconciles. */
@@ -57,7 +61,14 @@ class PlannerPropertiesTest {
     PODS_PAST_PROGRESS_DEADLINE,
     POD_LOST,
     SCHEMA_REQUIREMENT_ADDED,
-    TIME_PASSES
+    TIME_PASSES,
+    CONTRACT_ADDED,
+    CONTRACT_JOB_SUCCEEDS,
+    CONTRACT_JOB_FAILS,
+    HOLD_ON,
+    HOLD_OFF,
+    OLD_POD_TERMINATING,
+    REQUIRED_OBJECT_DROPPED_BY_HAND
   }
 
   @Provide
@@ -76,15 +87,94 @@ class PlannerPropertiesTest {
   }
 
   @Property(seed = SEED, tries = 400)
-  void neverRollsOutAnUnbuiltRevisionNorCreatesAJobTwice(@ForAll("histories") List<Step> steps) {
+  void neverRollsOutAnUnbuiltRevisionNorCreatesAJobTwice(
+      @ForAll("histories") List<Step> steps, @ForAll boolean withContract) {
     Model model = new Model();
+    if (withContract) {
+      model.apply(Step.CONTRACT_ADDED);
+    }
     for (Step step : steps) {
       model.apply(step);
     }
     model.apply(Step.RECONCILE);
     Statistics.label("rolled out").collect(model.rolledOut);
     Statistics.label("Jobs created").collect(Math.min(model.created.size(), 3));
+    Statistics.label("contract phases started").collect(!model.contractsCreated.isEmpty());
+    Statistics.label("drift found")
+        .collect(
+            model.resource.getStatus() != null
+                && Conditions.find(model.resource.getStatus().getConditions(), Conditions.STALLED)
+                    != null
+                && "SchemaDrift"
+                    .equals(
+                        Conditions.find(
+                                model.resource.getStatus().getConditions(), Conditions.STALLED)
+                            .getReason()));
     assertThat(model.violations).isEmpty();
+  }
+
+  /** Histories of schema evolution: upgrades and rollbacks with a contract phase, holds, drift. */
+  @Provide
+  Arbitrary<List<Step>> evolutions() {
+    return Arbitraries.of(
+            Step.RECONCILE,
+            Step.RECONCILE,
+            Step.RECONCILE,
+            Step.JOB_SUCCEEDS_BUILDING_THE_SCHEMA,
+            Step.JOB_SUCCEEDS_BUILDING_THE_SCHEMA,
+            Step.PODS_READY,
+            Step.PODS_READY,
+            Step.CONTRACT_JOB_SUCCEEDS,
+            Step.CONTRACT_JOB_FAILS,
+            Step.JOB_FAILS,
+            Step.RETRY_ANNOTATION,
+            Step.NEW_IMAGE,
+            Step.PREVIOUS_IMAGE,
+            Step.HOLD_ON,
+            Step.HOLD_OFF,
+            Step.OLD_POD_TERMINATING,
+            Step.REQUIRED_OBJECT_DROPPED_BY_HAND,
+            Step.TIME_PASSES,
+            Step.RECONCILE_STATUS_LOST)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(60);
+  }
+
+  @Property(seed = SEED, tries = 300)
+  void schemaEvolutionKeepsItsPromises(@ForAll("evolutions") List<Step> steps) {
+    Model model = new Model();
+    model.apply(Step.CONTRACT_ADDED);
+    for (Step step : steps) {
+      model.apply(step);
+    }
+    model.apply(Step.RECONCILE);
+    Statistics.label("contract phases started").collect(model.contractsCreated.size() > 0);
+    Statistics.label("rolled out").collect(model.rolledOut);
+    assertThat(model.violations).isEmpty();
+  }
+
+  /** The model itself reaches the contract phase, so the property can see it. */
+  @net.jqwik.api.Example
+  void theModelReachesTheContractPhase() {
+    Model model = new Model();
+    for (Step step :
+        List.of(
+            Step.CONTRACT_ADDED,
+            Step.RECONCILE,
+            Step.JOB_SUCCEEDS_BUILDING_THE_SCHEMA,
+            Step.RECONCILE,
+            Step.PODS_READY,
+            Step.RECONCILE,
+            Step.CONTRACT_JOB_SUCCEEDS,
+            Step.RECONCILE,
+            Step.PODS_READY,
+            Step.RECONCILE)) {
+      model.apply(step);
+    }
+    assertThat(model.contractsCreated).hasSize(1);
+    assertThat(model.violations).isEmpty();
+    assertThat(model.resource.getStatus().getPhase()).isEqualTo(dev.schemagate.api.Phase.Ready);
   }
 
   /** The cluster and database as the planner cannot see them whole. */
@@ -92,6 +182,9 @@ class PlannerPropertiesTest {
     final LifecyclePlanner planner = new LifecyclePlanner(3);
     final AppDeployment resource = JSON.unmarshal(ShopApp.APP, AppDeployment.class);
     final Map<String, JobView> jobs = new HashMap<>();
+    final Map<String, JobView> contractJobs = new HashMap<>();
+    final Set<String> contractsCreated = new HashSet<>();
+    Instant droppedAt;
     final Map<String, DeploymentView> deployments = new HashMap<>();
 
     /** Revision to the number of requirements its migration built (all there were then). */
@@ -129,9 +222,31 @@ class PlannerPropertiesTest {
           reconcile(false);
           reconcile(true);
         }
-        case JOB_SUCCEEDS_BUILDING_THE_SCHEMA -> finish(true, true);
-        case JOB_SUCCEEDS_HALF_BUILT -> finish(true, false);
-        case JOB_FAILS -> finish(false, false);
+        case JOB_SUCCEEDS_BUILDING_THE_SCHEMA -> finish(jobs, true, true);
+        case JOB_SUCCEEDS_HALF_BUILT -> finish(jobs, true, false);
+        case JOB_FAILS -> finish(jobs, false, false);
+        case CONTRACT_JOB_SUCCEEDS -> finish(contractJobs, true, false);
+        case CONTRACT_JOB_FAILS -> finish(contractJobs, false, false);
+        case CONTRACT_ADDED -> {
+          var contract = new dev.schemagate.api.ContractSpec();
+          contract.setCommand(List.of("contract", Integer.toString(images)));
+          resource.getSpec().getMigration().setContract(contract);
+          resource.getMetadata().setGeneration(resource.getMetadata().getGeneration() + 1);
+        }
+        case HOLD_ON, HOLD_OFF -> {
+          if (resource.getSpec().getRollout() == null) {
+            resource.getSpec().setRollout(new dev.schemagate.api.RolloutSpec());
+          }
+          resource.getSpec().getRollout().setHold(step == Step.HOLD_ON);
+          resource.getMetadata().setGeneration(resource.getMetadata().getGeneration() + 1);
+        }
+        case OLD_POD_TERMINATING ->
+            deployments.replaceAll(
+                (c, d) -> d.pods() == 0 ? d : Views.withPodOf(d, "an-older-revision"));
+        case REQUIRED_OBJECT_DROPPED_BY_HAND -> {
+          built.clear(); // no revision finds all it requires any more
+          droppedAt = now;
+        }
         case JOB_DELETED -> jobs.remove(LifecyclePlanner.jobName("shop", revision()));
         case NEW_IMAGE -> {
           resource.getSpec().setImage("shop:" + ++images);
@@ -188,6 +303,13 @@ class PlannerPropertiesTest {
       if (ready == null || !"True".equals(ready.getStatus())) {
         return;
       }
+      // A drift is found by the next re-check: 600 s after the last, plus at most a fifth.
+      boolean driftFoundByNow =
+          droppedAt == null || Duration.between(droppedAt, now).compareTo(DRIFT_FOUND) > 0;
+      if (databaseUp && driftFoundByNow && !satisfied(observed.revision())) {
+        violations.add(
+            "Ready=True on a schema that lacks what revision requires, since " + droppedAt);
+      }
       for (ComponentSpec component : resource.getSpec().getComponents()) {
         DeploymentView view = observed.deployments().get(component.getName());
         if (view == null
@@ -207,8 +329,8 @@ class PlannerPropertiesTest {
                   : Views.rolling(c, d.revision(), d.replicas(), d.replicas(), state));
     }
 
-    /** The running Job (at most one runs) ends; a successful one may build the schema. */
-    private void finish(boolean succeeded, boolean buildsSchema) {
+    /** The running Job of a kind (at most one runs) ends; a successful one may build the schema. */
+    private void finish(Map<String, JobView> jobs, boolean succeeded, boolean buildsSchema) {
       JobView job =
           jobs.values().stream()
               .filter(j -> j.phase() == JobView.Phase.Running)
@@ -250,6 +372,7 @@ class PlannerPropertiesTest {
               revision(),
               retryToken(),
               List.copyOf(jobs.values()),
+              List.copyOf(contractJobs.values()),
               Map.copyOf(deployments),
               wanted,
               Revision.ofChecks(resource.getSpec()),
@@ -286,43 +409,77 @@ class PlannerPropertiesTest {
           null);
     }
 
+    private void noJobRuns(String name) {
+      java.util.stream.Stream.concat(jobs.values().stream(), contractJobs.values().stream())
+          .filter(j -> j.phase() == JobView.Phase.Running)
+          .forEach(j -> violations.add("Job " + name + " created while " + j.name() + " runs"));
+    }
+
+    private JobView running(String name, String retryToken) {
+      return new JobView(
+          name,
+          revision(),
+          retryToken,
+          JobView.Phase.Running,
+          null,
+          null,
+          null,
+          now,
+          null,
+          null,
+          now);
+    }
+
     private void carryOut(Action action) {
+      if (action instanceof Action.CreateContractJob create) {
+        if (contractJobs.containsKey(create.name())) {
+          return;
+        }
+        noJobRuns(create.name());
+        String key = revision() + "/" + create.retryToken();
+        if (!contractsCreated.add(key)) {
+          violations.add("contract phase of " + key + " started a second time");
+        }
+        deployments.forEach(
+            (c, d) -> {
+              if (!d.revision().equals(revision())
+                  || d.podRevisions().stream().anyMatch(r -> !r.equals(revision()))) {
+                violations.add("contract phase of " + key + " started while " + c + " is " + d);
+              }
+            });
+        contractJobs.put(create.name(), running(create.name(), create.retryToken()));
+        return;
+      }
       if (action instanceof CreateJob create) {
         if (jobs.containsKey(create.name())) {
           return; // AlreadyExists: it is there
         }
-        jobs.values().stream()
-            .filter(j -> j.phase() == JobView.Phase.Running)
-            .forEach(
-                j ->
-                    violations.add(
-                        "Job " + create.name() + " created while " + j.name() + " runs"));
+        noJobRuns(create.name());
         String key = revision() + "/" + create.retryToken();
         if (!created.add(key)) {
           violations.add("Job of revision and retry token " + key + " created a second time");
         }
-        jobs.put(
-            create.name(),
-            new JobView(
-                create.name(),
-                revision(),
-                create.retryToken(),
-                JobView.Phase.Running,
-                null,
-                null,
-                null,
-                now,
-                null,
-                null,
-                now));
+        jobs.put(create.name(), running(create.name(), create.retryToken()));
       } else if (action instanceof DeleteJob delete) {
         jobs.remove(delete.name());
+        contractJobs.remove(delete.name());
       } else if (action instanceof EnsureDeployment ensure) {
         DeploymentView current = deployments.get(ensure.component());
         boolean newTemplate = ensure.newTemplate() || current == null;
         String revision = newTemplate ? revision() : current.revision();
         boolean idleCreation = current == null && ensure.replicas() == 0;
-        if (newTemplate && !idleCreation && !satisfied(revision)) {
+        boolean revisionChanges = current == null || !current.revision().equals(revision);
+        boolean held =
+            resource.getSpec().getRollout() != null
+                && Boolean.TRUE.equals(resource.getSpec().getRollout().getHold());
+        if (held && newTemplate && revisionChanges && ensure.replicas() > 0) {
+          violations.add(
+              "component " + ensure.component() + " rolled to " + revision + " while held");
+        }
+        // After a hand-made drop the revision that runs is kept (its gate refuses new pods);
+        // anything else rolled onto an unsatisfying schema is a violation.
+        boolean afterDrop = droppedAt != null && !revisionChanges;
+        if (newTemplate && !idleCreation && !afterDrop && !satisfied(revision)) {
           violations.add(
               "component "
                   + ensure.component()
@@ -333,6 +490,9 @@ class PlannerPropertiesTest {
                   + " replicas");
         }
         rolledOut |= newTemplate && ensure.replicas() > 0;
+        if (current != null && !revisionChanges && current.replicas() == ensure.replicas()) {
+          return; // applied unchanged: its pods stay as they are
+        }
         ComponentSpec component =
             resource.getSpec().getComponents().stream()
                 .filter(c -> c.getName().equals(ensure.component()))

@@ -12,6 +12,11 @@ final class Views {
     return "t-" + revision;
   }
 
+  /** What a Deployment of this revision's schema gate checks (encoded, as its variable has it). */
+  static String requirements(String revision) {
+    return "requirements-of-" + revision;
+  }
+
   /**
    * A Deployment the controller has caught up with: complete once {@code ready} reaches {@code
    * replicas}, otherwise still rolling, and serving only at full strength.
@@ -45,6 +50,24 @@ final class Views {
         component, revision, "img:" + revision, replicas, oldServing, oldServing + 1, rollout);
   }
 
+  /** The same Deployment with one more pod, of another revision, still terminating. */
+  static DeploymentView withPodOf(DeploymentView view, String revision) {
+    java.util.Set<String> revisions = new java.util.TreeSet<>(view.podRevisions());
+    revisions.add(revision);
+    return new DeploymentView(
+        view.name(),
+        view.templateHash(),
+        view.revision(),
+        view.image(),
+        view.replicas(),
+        view.readyReplicas(),
+        view.pods() + 1,
+        view.rollout(),
+        view.problem(),
+        view.schemaRequirements(),
+        revisions);
+  }
+
   private static DeploymentView view(
       String component,
       String revision,
@@ -62,6 +85,8 @@ final class Views {
         ready,
         pods,
         rollout,
-        null);
+        null,
+        requirements(revision),
+        pods == 0 ? java.util.Set.of() : java.util.Set.of(revision));
   }
 }

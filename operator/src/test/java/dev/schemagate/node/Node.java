@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,9 @@ public final class Node implements AutoCloseable {
 
   /** Where pods reach the host's PostgreSQL (local-cluster.sh status). */
   public static final String POSTGRES_FROM_PODS = "10.244.0.1:15432";
+
+  /** Where pods reach the host's Redis (local-cluster.sh status). */
+  public static final String REDIS_FROM_PODS = "10.244.0.1:16379";
 
   private static final Duration UP_TIMEOUT = Duration.ofMinutes(45);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -78,7 +82,9 @@ public final class Node implements AutoCloseable {
   private final String pauseImage;
   private final String busyboxImage;
   private final String schemagateImage;
+  private final String prosaasImage;
   private final KubernetesClient admin;
+  private final List<String> secretValues = new CopyOnWriteArrayList<>();
   private final Path helmHome;
   private volatile boolean closed;
 
@@ -88,7 +94,8 @@ public final class Node implements AutoCloseable {
       Path binaries,
       String pauseImage,
       String busyboxImage,
-      String schemagateImage)
+      String schemagateImage,
+      String prosaasImage)
       throws IOException {
     this.repo = repo;
     this.clusterDir = kubeconfig.getParent();
@@ -97,6 +104,7 @@ public final class Node implements AutoCloseable {
     this.pauseImage = pauseImage;
     this.busyboxImage = busyboxImage;
     this.schemagateImage = schemagateImage;
+    this.prosaasImage = prosaasImage;
     this.admin =
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
@@ -140,7 +148,8 @@ public final class Node implements AutoCloseable {
               Path.of(binaries),
               ref(refs, "/pause:"),
               ref(refs, "/busybox:"),
-              ref(refs, "localhost/schemagate:"));
+              ref(refs, "localhost/schemagate:"),
+              ref(refs, "/prosaas:"));
       Runtime.getRuntime().addShutdownHook(new Thread(node::close, "real-node-down"));
       return node;
     } catch (IOException e) {
@@ -248,6 +257,34 @@ public final class Node implements AutoCloseable {
     return schemagateImage;
   }
 
+  /** The example application of examples/prosaas (examples/prosaas/app). */
+  public String prosaasImage() {
+    return prosaasImage;
+  }
+
+  /**
+   * Every secret value this node handed out (database and Redis passwords): none may show up in
+   * what the cluster holds.
+   */
+  public List<String> secretValues() {
+    return List.copyOf(secretValues);
+  }
+
+  /** The URL at which pods reach the host's Redis, with its password: a Secret's value. */
+  public String redisUrl() {
+    String password = clusterSecret("redis-password");
+    secretValues.add(password);
+    return "redis://:" + password + "@" + REDIS_FROM_PODS + "/0";
+  }
+
+  private String clusterSecret(String name) {
+    try {
+      return Files.readString(clusterDir.resolve("secrets").resolve(name)).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The real kubectl as the cluster's admin. */
   public Result kubectl(String... args) {
     List<String> command = new ArrayList<>();
@@ -298,6 +335,7 @@ public final class Node implements AutoCloseable {
   public Database createDatabase(String name) {
     String password = HexFormat.of().formatHex(bytes());
     Database database = new Database(name, name + "_owner", password);
+    secretValues.add(password);
     // PostgreSQL's data outlives the node (local-cluster.sh down keeps it): an earlier run's.
     sql(
         "postgres",
@@ -316,12 +354,7 @@ public final class Node implements AutoCloseable {
 
   /** Runs statements as the PostgreSQL superuser in a database, from the host. */
   public void sql(String database, String... statements) {
-    String password;
-    try {
-      password = Files.readString(clusterDir.resolve("secrets/postgres-password")).strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    String password = clusterSecret("postgres-password");
     try (Connection connection =
             DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:15432/" + database, "schemagate", password);

@@ -46,13 +46,17 @@ class DatabaseFaultsTest extends RigScenarios {
 
             @Override
             public Checks run(
-                AppDeployment resource, SecretResolver secrets, RevisionRecordRequest request) {
-              if (request.kind() != RevisionRecordRequest.Kind.RECORD
+                AppDeployment resource,
+                SecretResolver secrets,
+                String servingRequirements,
+                RevisionRecordRequest request) {
+              if (request == null
+                  || request.kind() != RevisionRecordRequest.Kind.RECORD
                   || checks.getAndIncrement() > 0) {
-                return live.run(resource, secrets, request);
+                return live.run(resource, secrets, servingRequirements, request);
               }
               pg.down();
-              Checks result = live.run(resource, secrets, request);
+              Checks result = live.run(resource, secrets, servingRequirements, request);
               pg.up();
               return result;
             }

@@ -104,7 +104,7 @@ class LeaderElectionTest {
                 .addNewResourceRule()
                 .withApiGroups("coordination.k8s.io")
                 .withResources("leases")
-                .withVerbs("get", "create", "update")
+                .withVerbs("get", "create", "update", "patch")
                 .endResourceRule()
                 .withIncomplete(false)
                 .endStatus()

@@ -150,7 +150,14 @@ class HealthJudgesTest {
               new Expected(
                   "InProgress",
                   "spec.suspend is true: nothing is changed",
-                  "(4) Ready=False; kstatus has no Suspended")));
+                  "(4) Ready=False; kstatus has no Suspended")),
+          Map.entry(
+              "testdata/suspended_rollout_held.yaml",
+              new Expected(
+                  "InProgress",
+                  "revision 9e2b7d1c30 is migrated and verified; its rollout is held"
+                      + " (spec.rollout.hold): set it to false to roll it out",
+                  "(4) Ready=False: the revision does not run; kstatus has no Suspended")));
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("everyCase")
@@ -181,7 +188,7 @@ class HealthJudgesTest {
    * Healthy, Failed is Degraded and InProgress is Progressing.
    */
   @Test
-  void fluxAndArgoCdDisagreeOnlyOnNoStatusAndSuspended() {
+  void fluxAndArgoCdDisagreeOnlyOnNoStatusSuspendedAndHeld() {
     Map<String, String> argoFor =
         Map.of("Current", "Healthy", "Failed", "Degraded", "InProgress", "Progressing");
     Set<String> disagreements = new TreeSet<>();
@@ -196,7 +203,8 @@ class HealthJudgesTest {
     assertThat(disagreements)
         .containsExactly(
             "testdata/progressing_no_status.yaml: Current / Progressing",
-            "testdata/suspended.yaml: InProgress / Suspended");
+            "testdata/suspended.yaml: InProgress / Suspended",
+            "testdata/suspended_rollout_held.yaml: InProgress / Suspended");
   }
 
   // ------------------------------------------------------------- kstatus on a built-in kind

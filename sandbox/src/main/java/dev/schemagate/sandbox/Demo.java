@@ -10,6 +10,7 @@ import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.testing.KubeletSimulator;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -57,7 +58,9 @@ public final class Demo implements Callable<Integer> {
   @Option(
       names = "--scenario",
       defaultValue = "all",
-      description = "install, half-built, failed-upgrade or all. Default: ${DEFAULT-VALUE}.")
+      description =
+          "install, half-built, failed-upgrade, expand-contract or all. Default:"
+              + " ${DEFAULT-VALUE}.")
   String scenario;
 
   @Option(
@@ -232,6 +235,7 @@ public final class Demo implements Callable<Integer> {
         case "install" -> install(scene);
         case "half-built" -> halfBuilt(scene);
         case "failed-upgrade" -> failedUpgrade(scene);
+        case ExpandContract.NAME -> ExpandContract.run(scene);
         default ->
             throw new CommandLine.ParameterException(
                 new CommandLine(new Demo()), "unknown scenario " + name);
@@ -338,7 +342,7 @@ public final class Demo implements Callable<Integer> {
   }
 
   /** Everything one scenario works with, and the few things a scenario does. */
-  private record Scene(
+  record Scene(
       KubernetesClient client,
       AppDeployment appd,
       KubeletSimulator kubelet,
@@ -361,19 +365,33 @@ public final class Demo implements Callable<Integer> {
      * ConfigMap, any other this bundled SQL against the app's database.
      */
     void migrations(String sqlResource) {
+      kubelet.migrations(migration(sqlResource));
+    }
+
+    /**
+     * As {@link #migrations(String)}, and contract-phase Jobs (spec.migration.contract) run {@code
+     * contract} instead.
+     */
+    void migrations(String sqlResource, KubeletSimulator.Migration contract) {
+      KubeletSimulator.Migration migration = migration(sqlResource);
+      kubelet.migrations(job -> Labels.isContract(job) ? contract.run(job) : migration.run(job));
+    }
+
+    private KubeletSimulator.Migration migration(String sqlResource) {
       if (flyway()) {
-        kubelet.migrations(this::runFlywayJob);
-      } else {
-        kubelet.migrations(
-            job -> {
-              narrator.jobSeen(job);
-              Outcome outcome = databases.migrate(database, sqlResource);
-              if (outcome == Outcome.SUCCEED) {
-                narrator.migrationApplied(job, "the demo's SQL " + sqlResource);
-              }
-              return outcome;
-            });
+        return this::runFlywayJob;
       }
+      return job -> runSql(job, sqlResource);
+    }
+
+    /** A Job whose command the demo cannot run: the bundled SQL it stands for, for real. */
+    Outcome runSql(Job job, String sqlResource) {
+      narrator.jobSeen(job);
+      Outcome outcome = databases.migrate(database, sqlResource);
+      if (outcome == Outcome.SUCCEED) {
+        narrator.migrationApplied(job, "the demo's SQL " + sqlResource);
+      }
+      return outcome;
     }
 
     private Outcome runFlywayJob(Job job) {
@@ -413,7 +431,12 @@ public final class Demo implements Callable<Integer> {
 
     /** kubectl set image: a new image is a new revision. */
     void changeImage(String suffix) {
-      edit(client, appd, a -> a.getSpec().setImage(a.getSpec().getImage() + suffix));
+      edit(a -> a.getSpec().setImage(a.getSpec().getImage() + suffix));
+    }
+
+    /** kubectl edit / kubectl apply of a changed AppDeployment. */
+    void edit(Consumer<AppDeployment> change) {
+      Demo.edit(client, appd, change);
     }
   }
 
@@ -487,8 +510,11 @@ public final class Demo implements Callable<Integer> {
         .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
         .until(
             () ->
+                // By name: edit the AppDeployment as the server holds it now, not as first applied.
                 client
-                    .resource(appd)
+                    .resources(AppDeployment.class)
+                    .inNamespace(appd.getMetadata().getNamespace())
+                    .withName(appd.getMetadata().getName())
                     .edit(
                         a -> {
                           change.accept(a);

@@ -67,6 +67,16 @@ final class KubectlView {
       }
       out.append('\n');
     }
+    if (status.getContract() != null) {
+      out.append("  Contract:           ")
+          .append(text(status.getContract().getJobName()))
+          .append(" ")
+          .append(text(status.getContract().getState()));
+      if (status.getContract().getReason() != null) {
+        out.append(" (").append(status.getContract().getReason()).append(")");
+      }
+      out.append('\n');
+    }
     if (status.getSchema() != null) {
       out.append("  Schema:             ")
           .append(text(status.getSchema().getMessage()))
@@ -87,7 +97,30 @@ final class KubectlView {
                       .append(text(c.getReplicas()))
                       .append(" ready\n"));
     }
-    return out + conditions(item);
+    return out + history(status) + conditions(item);
+  }
+
+  /** status.history: each revision's outcome, and readyAt for those that can be rolled back to. */
+  private static String history(AppDeploymentStatus status) {
+    if (status.getHistory() == null || status.getHistory().isEmpty()) {
+      return "";
+    }
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"  Revision", "Image", "Outcome", "Contract", "Ready At"});
+    rows.add(new String[] {"  --------", "-----", "-------", "--------", "--------"});
+    status
+        .getHistory()
+        .forEach(
+            h ->
+                rows.add(
+                    new String[] {
+                      "  " + text(h.getRevision()),
+                      text(h.getImage()),
+                      text(h.getOutcome()),
+                      text(h.getContract()),
+                      text(h.getReadyAt())
+                    }));
+    return "History:\n" + table(rows);
   }
 
   /** The Conditions part of {@code kubectl describe appd}. */

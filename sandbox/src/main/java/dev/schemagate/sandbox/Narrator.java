@@ -38,6 +38,7 @@ final class Narrator implements AutoCloseable {
   /** The lifecycle's steps, in the order a successful revision goes through them. */
   enum Step {
     JOB_CREATED("Job created"),
+    CONTRACT_JOB_CREATED("contract Job"),
     MIGRATION_APPLIED("migration applied"),
     SCHEMA_VERIFIED("schema verified"),
     REDIS_PING("Redis PING"),
@@ -96,7 +97,7 @@ final class Narrator implements AutoCloseable {
   synchronized void jobSeen(Job job) {
     if (seenJobs.add(job.getMetadata().getName())) {
       step(
-          Step.JOB_CREATED,
+          Labels.isContract(job) ? Step.CONTRACT_JOB_CREATED : Step.JOB_CREATED,
           "%s (revision %s)",
           job.getMetadata().getName(),
           job.getMetadata().getLabels() == null
@@ -130,6 +131,11 @@ final class Narrator implements AutoCloseable {
   /** Waits until the current generation reaches one of {@code phases}; returns it as seen. */
   AppDeployment awaitAnyPhase(Phase... phases) {
     java.util.Set<Phase> wanted = java.util.Set.of(phases);
+    return awaitStatus(a -> wanted.contains(a.getStatus().getPhase()));
+  }
+
+  /** Waits until the status of the current generation satisfies {@code wanted}; returns it. */
+  AppDeployment awaitStatus(java.util.function.Predicate<AppDeployment> wanted) {
     return Awaitility.await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(50))
@@ -138,10 +144,8 @@ final class Narrator implements AutoCloseable {
             a ->
                 a != null
                     && a.getStatus() != null
-                    && wanted.contains(a.getStatus().getPhase())
-                    && a.getMetadata()
-                        .getGeneration()
-                        .equals(a.getStatus().getObservedGeneration()));
+                    && a.getMetadata().getGeneration().equals(a.getStatus().getObservedGeneration())
+                    && wanted.test(a));
   }
 
   /**
@@ -236,11 +240,16 @@ final class Narrator implements AutoCloseable {
 
   /** What kubectl get and kubectl describe would print now. */
   void show(AppDeployment appd) {
+    showGet(appd);
+    timeline.text("$ kubectl describe appd " + name + " -n " + namespace + "   (excerpt)");
+    timeline.text(KubectlView.describe(appd));
+  }
+
+  /** What kubectl get would print now. */
+  void showGet(AppDeployment appd) {
     timeline.text("");
     timeline.text("$ kubectl get appd -n " + namespace);
     timeline.text(KubectlView.get(List.of(appd), Instant.now()));
-    timeline.text("$ kubectl describe appd " + name + " -n " + namespace + "   (excerpt)");
-    timeline.text(KubectlView.describe(appd));
   }
 
   String componentImages(AppDeployment appd) {

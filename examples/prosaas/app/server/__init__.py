@@ -1,0 +1,1 @@
+"""prosaas: an HTTP API (server.app) and a background worker (server.worker)."""
