@@ -17,8 +17,9 @@ public final class OperatorProcess {
   private OperatorProcess() {}
 
   /** Runs until the JVM is asked to stop (SIGTERM), then stops in order. */
-  public static void run(OperatorSettings settings, LeaderElection election, int healthPort)
+  public static void run(OperatorSettings settings, LeaderElection configured, int healthPort)
       throws InterruptedException {
+    LeaderElection election = configured.withIdentity(LeaseRelease.identityOf(configured));
     KubernetesClient client = SchemagateOperator.newClient();
     log.info(
         "Starting schemagate operator against {} watching {}",
@@ -40,7 +41,11 @@ public final class OperatorProcess {
                   log.info("Stopping schemagate operator");
                   leadership.stopping();
                   health.close();
+                  boolean led = leadership.isLeading();
                   operator.stop();
+                  if (led) {
+                    LeaseRelease.release(client, election);
+                  }
                   client.close();
                   stopped.countDown();
                 },

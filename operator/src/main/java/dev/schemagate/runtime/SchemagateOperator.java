@@ -1,5 +1,7 @@
 package dev.schemagate.runtime;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.schemagate.lifecycle.AppDeploymentReconciler;
 import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.metrics.LifecycleMetrics;
@@ -7,6 +9,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -27,7 +30,20 @@ public final class SchemagateOperator {
   public static KubernetesClient newClient() {
     return new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder(Config.autoConfigure(null)).withUserAgent(USER_AGENT).build())
+        .withKubernetesSerialization(tolerantSerialization())
         .build();
+  }
+
+  /**
+   * Reads AppDeployments that carry fields this operator does not know - a CRD applied before the
+   * operator is upgraded, as the upgrade steps advise, or an operator rolled back - instead of
+   * failing the watch, which would stop reconciliation of every AppDeployment. Kubernetes' own
+   * types keep such fields either way.
+   */
+  static KubernetesSerialization tolerantSerialization() {
+    return new KubernetesSerialization(
+        JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build(),
+        true);
   }
 
   /**
@@ -36,6 +52,7 @@ public final class SchemagateOperator {
   public static KubernetesClient newClient(KubernetesClient client) {
     return new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(USER_AGENT).build())
+        .withKubernetesSerialization(tolerantSerialization())
         .build();
   }
 

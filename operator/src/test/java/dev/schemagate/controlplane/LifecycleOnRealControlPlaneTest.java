@@ -821,6 +821,20 @@ class LifecycleOnRealControlPlaneTest {
     simulator =
         builder.start(
             pod -> {
+              if ("contract".equals(component(pod))) {
+                // What the component pods are when the contract phase starts, as they say.
+                podsAtContract.addAll(
+                    client.pods().inNamespace(namespace).list().getItems().stream()
+                        .filter(p -> p.getMetadata().getAnnotations() != null)
+                        .filter(p -> !"contract".equals(component(p)))
+                        .filter(p -> !"migration".equals(component(p)))
+                        .map(p -> p.getMetadata().getAnnotations().get("schemagate.dev/revision"))
+                        .toList());
+                sql(
+                    "CREATE TABLE IF NOT EXISTS contracted (at timestamptz DEFAULT now());"
+                        + " INSERT INTO contracted DEFAULT VALUES;");
+                return PodSimulator.Outcome.SUCCEEDED;
+              }
               if (!"migration".equals(component(pod))) {
                 String app = pod.getSpec().getContainers().get(0).getImage();
                 if ("api".equals(component(pod)) && app.endsWith("-notready") && !probesPass) {
@@ -842,6 +856,104 @@ class LifecycleOnRealControlPlaneTest {
               sql(image.endsWith(":half") ? HALF_BUILT : FULL_SCHEMA);
               return PodSimulator.Outcome.SUCCEEDED;
             });
+  }
+
+  /** The revision of every component pod that existed when a contract-phase pod started. */
+  private final List<String> podsAtContract = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Test
+  @Order(11)
+  void expandContractInOrderOnTheRealControllers() {
+    simulate(null);
+    apply(
+        APP.replace(
+                "  migration: {command: [migrate]}\n",
+                "  migration: {command: [migrate], contract: {command: [contract]}}\n")
+            .replace("    - name: worker\n", "    - name: worker\n      after: [api]\n"));
+    awaitPhase(Phase.Ready);
+    podsAtContract.clear();
+
+    try (StatusHistory history = StatusHistory.watch(client, namespace)) {
+      upgradeTo("shop:2", "KeepRunning");
+      AppDeployment ready =
+          await()
+              .atMost(TIMEOUT)
+              .until(
+                  this::get,
+                  a ->
+                      a.getStatus().getPhase() == Phase.Ready
+                          && "shop:2".equals(a.getSpec().getImage())
+                          && a.getMetadata()
+                              .getGeneration()
+                              .equals(a.getStatus().getObservedGeneration()));
+      String revision = ready.getStatus().getRevision();
+
+      assertThat(podsAtContract)
+          .as("when the contract phase started, every component pod ran " + revision)
+          .isNotEmpty()
+          .containsOnly(revision);
+      Job contract =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(namespace)
+              .withName(dev.schemagate.lifecycle.LifecyclePlanner.contractJobName("shop", revision))
+              .get();
+      assertThat(jobCondition(contract, "Complete"))
+          .as("the real Job controller completed the contract phase")
+          .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+      assertThat(ready.getStatus().getHistory().get(0).getContract()).isEqualTo("Succeeded");
+      assertThat(history.seen())
+          .filteredOn(
+              seen ->
+                  seen.appd().getStatus() != null
+                      && seen.appd().getStatus().getComponents() != null)
+          .as("the worker got the new revision only once the api had rolled it out")
+          .allSatisfy(
+              seen -> {
+                var components = seen.appd().getStatus().getComponents();
+                var api = components.get(0);
+                var worker = components.get(1);
+                if (revision.equals(worker.getRevision())) {
+                  assertThat(api.getRevision()).isEqualTo(revision);
+                  assertThat(api.getRolledOut()).isTrue();
+                }
+              });
+    }
+  }
+
+  @Test
+  @Order(12)
+  void aRollbackOnTheRealControllersRunsNoMigration() {
+    simulate(null);
+    apply(APP);
+    awaitPhase(Phase.Ready);
+    upgradeTo("shop:2", "KeepRunning");
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                get().getStatus().getPhase() == Phase.Ready && image("shop-api").equals("shop:2"));
+
+    upgradeTo("shop:1", "KeepRunning");
+    AppDeployment back =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                this::get,
+                a ->
+                    a.getStatus().getPhase() == Phase.Ready
+                        && "shop:1".equals(a.getSpec().getImage())
+                        && a.getMetadata()
+                            .getGeneration()
+                            .equals(a.getStatus().getObservedGeneration()));
+    assertThat(image("shop-api")).isEqualTo("shop:1");
+    assertThat(image("shop-worker")).isEqualTo("shop:1");
+    assertThat(jobs()).as("a rollback runs no migration").hasSize(2);
+    assertThat(back.getStatus().getHistory())
+        .extracting(h -> h.getOutcome() + " " + (h.getReadyAt() != null))
+        .containsExactly("Succeeded true", "Succeeded true");
   }
 
   private record HasOwner(String name, String ownerUid) {}

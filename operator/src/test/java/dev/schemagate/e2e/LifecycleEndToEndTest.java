@@ -21,6 +21,7 @@ import dev.schemagate.testing.LifecycleHarness;
 import dev.schemagate.testing.LogCapture;
 import dev.schemagate.testing.OperatorRequests;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -127,6 +128,40 @@ class LifecycleEndToEndTest {
 
   private int replicas(String deployment) {
     return world.deployment(deployment).getSpec().getReplicas();
+  }
+
+  /**
+   * A CRD newer than the operator (applied first, as the upgrade steps advise) lets through fields
+   * this operator does not know: it reconciles the AppDeployment instead of failing its watch, and
+   * with it every other one.
+   */
+  @Test
+  void anAppDeploymentWithFieldsTheOperatorDoesNotKnowIsReconciled() {
+    String yaml =
+        APP.replace("  image: shop:1\n", "  image: shop:1\n  aFieldOfANewerRelease: {on: true}\n")
+            .replace("    - name: api\n", "    - name: api\n      alsoNew: 3\n");
+    GenericKubernetesResource raw =
+        client.getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class);
+    raw.getMetadata().setNamespace(world.namespace);
+    client.resource(raw).create();
+
+    // Read the way the operator reads it: this test's own client would refuse the object.
+    try (KubernetesClient tolerant = dev.schemagate.runtime.SchemagateOperator.newClient(client)) {
+      AppDeployment ready =
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      tolerant
+                          .resources(AppDeployment.class)
+                          .inNamespace(world.namespace)
+                          .withName("shop")
+                          .get(),
+                  a -> a.getStatus() != null && a.getStatus().getPhase() == Phase.Ready);
+      assertThat(ready.getStatus().getReady()).isEqualTo("3/3");
+    } finally {
+      client.resource(raw).delete(); // the other scenarios' checks read every AppDeployment
+    }
   }
 
   @Test

@@ -148,6 +148,40 @@ class LeaderElectionTest {
             });
   }
 
+  /**
+   * A leader that stops on purpose gives its Lease up once it no longer reconciles: the standby
+   * need not wait for it to expire (JOSDK keeps it; on a real node the takeover took the whole
+   * Lease duration and more).
+   */
+  @Test
+  void aLeaderThatStopsReleasesItsLeaseForTheStandby() {
+    LeaderElection election = LeaderElection.in(LEASE_NAMESPACE).withIdentity("replica-a");
+    first.stop();
+
+    assertThat(LeaseRelease.release(client, election)).isTrue();
+    Lease released =
+        client
+            .leases()
+            .inNamespace(LEASE_NAMESPACE)
+            .withName(LeaderElection.DEFAULT_LEASE_NAME)
+            .get();
+    assertThat(released.getSpec().getHolderIdentity()).isNullOrEmpty();
+
+    await().atMost(Duration.ofSeconds(20)).until(second.leadership::isLeading);
+    assertThat(LeaseRelease.release(client, election))
+        .as("a Lease another replica holds is left alone")
+        .isFalse();
+    assertThat(
+            client
+                .leases()
+                .inNamespace(LEASE_NAMESPACE)
+                .withName(LeaderElection.DEFAULT_LEASE_NAME)
+                .get()
+                .getSpec()
+                .getHolderIdentity())
+        .isEqualTo("replica-b");
+  }
+
   @Test
   void onlyTheLeaderReconcilesAndTheStandbyTakesOverWhenItStops() {
     Lease lease =
