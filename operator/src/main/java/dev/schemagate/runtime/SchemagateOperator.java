@@ -40,7 +40,7 @@ public final class SchemagateOperator {
    * failing the watch, which would stop reconciliation of every AppDeployment. Kubernetes' own
    * types keep such fields either way.
    */
-  static KubernetesSerialization tolerantSerialization() {
+  public static KubernetesSerialization tolerantSerialization() {
     return new KubernetesSerialization(
         JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build(),
         true);

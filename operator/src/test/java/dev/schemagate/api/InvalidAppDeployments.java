@@ -213,6 +213,12 @@ public final class InvalidAppDeployments {
             "$.spec",
             "additionalProperties"),
         new Case(
+            "drift re-checks more often than every 30 s",
+            o -> spec(o).with("drift").put("intervalSeconds", 10),
+            "cel",
+            "$.spec.drift.intervalSeconds",
+            "drift.intervalSeconds is 0 (off) or at least 30"),
+        new Case(
             "a component waits for a component that does not exist",
             o -> component(o, 1).putArray("after").add("cron"),
             "cel",
