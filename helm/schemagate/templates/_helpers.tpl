@@ -54,10 +54,12 @@ operator; a test records every request it sends and fails if one is not covered,
 rules it never used.
 */}}
 {{- define "schemagate.workloadRules" -}}
-# Read AppDeployments (informer) and write their status; never their spec.
+# Read AppDeployments (informer) and write their status; never their spec. Patch only to put
+# schemagate's finalizer on while a migration Job runs and take it off after (a deletion then waits
+# for the Job instead of killing it); the admission guard refuses any other change.
 - apiGroups: ["schemagate.dev"]
   resources: ["appdeployments"]
-  verbs: ["list", "watch"]
+  verbs: ["list", "watch", "patch"]
 - apiGroups: ["schemagate.dev"]
   resources: ["appdeployments/status"]
   verbs: ["update"]

@@ -46,10 +46,11 @@ import org.slf4j.LoggerFactory;
  */
 // Not generation-aware, because the retry annotation changes no generation; SpecOrRetryChanged
 // lets through what matters and drops status updates, the operator's own included.
-// Every event reaches reconcile, deletion included (no finalizer: the garbage collector removes
-// what
-// an AppDeployment owns), so that what the operator remembers of a deleted one - its secret values
-// in the log guard, a check still running - is forgotten.
+// Every event reaches reconcile, deletion included, so that what the operator remembers of a
+// deleted one - its secret values in the log guard, a check still running - is forgotten. The
+// garbage collector removes what an AppDeployment owns; schemagate's own finalizer is on it only
+// while a migration Job runs, so that a deletion waits for the Job instead of killing it
+// (DeletionGuard). JOSDK's Cleaner cannot be used in this mode: the finalizer is managed here.
 @ControllerConfiguration(
     name = AppDeploymentReconciler.NAME,
     generationAwareEventProcessing = false,
@@ -146,17 +147,34 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     Instant now = clock.instant();
     SecretResolver secrets = secretsOf(context, resource);
     Observed observed = observer.observe(resource, context, secrets, now);
+    if (resource.isMarkedForDeletion()) {
+      return whileDeleting(resource, context, observed, now);
+    }
     Plan plan = planner.plan(observed, Checks.NOT_RUN);
     // Values from the referenced Secrets are masked wherever they appear, even without a URL shape.
     Masker masker = Masker.standard().plusKnownSecrets(knownSecrets(resource, secrets));
     boolean checking = false;
     if (plan.needsChecks()) {
-      Checks checked = checks.run(resource, secrets, plan.servingRequirements());
+      Checks checked =
+          checks.run(
+              resource,
+              secrets,
+              plan.servingRequirements(),
+              RevisionRecordRequest.forPlan(resource, plan));
       checking = checked.inProgress();
       if (!checking) {
         plan = planner.plan(observed, checked);
       }
     }
+    // Before a Job is created, the finalizer that makes a deletion wait for it; off again once no
+    // Job runs.
+    AppDeployment guarded =
+        new MigrationFinalizer(context.getClient(), leading)
+            .ensure(resource, DeletionGuard.wanted(observed, plan));
+    if (guarded == null) {
+      return UpdateControl.<AppDeployment>noUpdate().rescheduleAfter(STALE_RETRY);
+    }
+    resource = guarded;
     Executor.Results done =
         new Executor(context.getClient(), settings.operatorImage(), leading)
             .execute(resource, plan, masker, cachedDeployments(context));
@@ -170,6 +188,37 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
       return control.rescheduleAfter(CHECK_POLL);
     }
     return plan.requeueAfter() == null ? control : control.rescheduleAfter(plan.requeueAfter());
+  }
+
+  /**
+   * An AppDeployment marked for deletion: nothing new is started. While a migration Job of it runs
+   * (and it carries schemagate's finalizer), it says so and waits; then the finalizer comes off and
+   * the deletion proceeds.
+   */
+  private UpdateControl<AppDeployment> whileDeleting(
+      AppDeployment resource, Context<AppDeployment> context, Observed observed, Instant now) {
+    if (!resource.hasFinalizer(DeletionGuard.FINALIZER)) {
+      return UpdateControl.noUpdate(); // not ours to hold: other finalizers, other controllers
+    }
+    JobView running = DeletionGuard.runningJob(observed);
+    if (running == null) {
+      if (new MigrationFinalizer(context.getClient(), leading).ensure(resource, false) == null) {
+        return UpdateControl.<AppDeployment>noUpdate().rescheduleAfter(STALE_RETRY);
+      }
+      log.info("Deletion proceeds: no migration Job runs");
+      return UpdateControl.noUpdate();
+    }
+    Plan plan = DeletionGuard.waitingFor(observed, running);
+    if (!plan.events().isEmpty()) {
+      log.info("Deletion waits for migration Job {} to finish", running.name());
+    }
+    if (leading.getAsBoolean()
+        && !recorder(context)
+            .record(resource, plan, new Executor.Results(null), Masker.standard(), now)) {
+      return UpdateControl.<AppDeployment>noUpdate().rescheduleAfter(STALE_RETRY);
+    }
+    // The Job's own events (its end) bring the next reconcile: nothing polls.
+    return UpdateControl.noUpdate();
   }
 
   /** A deleted AppDeployment's secret values leave the log guard; a check of it is dropped. */

@@ -16,4 +16,19 @@ public interface DependencyChecks {
   default Checks run(AppDeployment resource, SecretResolver secrets, String servingRequirements) {
     return run(resource, secrets);
   }
+
+  /**
+   * The checks, and what {@code request} asks of the database's record of migrated revisions.
+   * Checks that keep no such record (test doubles) answer without it: the revision counts as not
+   * recorded.
+   *
+   * @param request null: the record is not asked
+   */
+  default Checks run(
+      AppDeployment resource,
+      SecretResolver secrets,
+      String servingRequirements,
+      RevisionRecordRequest request) {
+    return run(resource, secrets, servingRequirements);
+  }
 }

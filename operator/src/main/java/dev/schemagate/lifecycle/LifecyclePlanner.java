@@ -18,6 +18,7 @@ import dev.schemagate.lifecycle.Action.CreateJob;
 import dev.schemagate.lifecycle.Action.DeleteJob;
 import dev.schemagate.lifecycle.Action.EnsureDeployment;
 import dev.schemagate.lifecycle.Checks.CheckResult;
+import dev.schemagate.schema.MigratedRevisions;
 import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
@@ -45,6 +46,8 @@ import java.util.Objects;
  * Job of R running                           -> Migrating; hold components
  * no Job, recorded Failed, same retry token  -> stay Failed (the Job was cleaned up)
  * no Job, recorded Pending/Running (created) -> Failed: JobDeleted (never re-run silently)
+ * no Job, checks not run                     -> look R up in the database's record (checks)
+ * no Job, the database records R migrated    -> Succeeded (MigrationSkipped): verify, roll out
  * no Job, StopTheWorld, components running   -> scale all to 0, wait for their pods to go
  * no Job, another revision's Job running     -> wait for it (one migration at a time)
  * no Job                                     -> create the Job of R (MigrationStarted, also on retry)
@@ -183,7 +186,9 @@ public final class LifecyclePlanner {
           Conditions.MIGRATION_SUCCEEDED,
           true,
           "Succeeded",
-          "Job " + migration.getJobName() + " succeeded");
+          migration.getReason() == null
+              ? "Job " + migration.getJobName() + " succeeded"
+              : migration.getMessage());
       if (!verified()) {
         holdComponents(false);
         return finish();
@@ -339,6 +344,22 @@ public final class LifecyclePlanner {
         failed(migration, migration.getMessage());
         return false;
       }
+      if (!checks.ran()) {
+        // Before a Job runs it, ask the database whether this revision was migrated into it before
+        // this AppDeployment knew it (deleted and created again, or deployed from another cluster).
+        needsChecks = true;
+        status.setPhase(Phase.Migrating);
+        String message =
+            "looking up revision "
+                + o.revision()
+                + " in the database's record of migrated revisions before migrating";
+        condition(Conditions.MIGRATION_SUCCEEDED, false, "LookingUpRevision", message);
+        progressing("LookingUpRevision", message);
+        return false;
+      }
+      if (checks.revisionRecord() != null && checks.revisionRecord().migrated()) {
+        return recordedInDatabase(migration, checks.revisionRecord().migratedAt());
+      }
       if (stopTheWorld() && componentsStillRunning()) {
         status.setPhase(Phase.Migrating);
         condition(
@@ -371,6 +392,28 @@ public final class LifecyclePlanner {
           "Job " + migration.getJobName() + " created");
       progressing("Migrating", "migration Job created");
       return false;
+    }
+
+    /**
+     * The database records this revision as migrated: it is not run again (exactly once per
+     * revision, also across re-creation and clusters), and is verified like any migrated revision.
+     */
+    private boolean recordedInDatabase(MigrationStatus migration, Instant migratedAt) {
+      migration.setState(MigrationState.Succeeded);
+      migration.setReason("RecordedInDatabase");
+      migration.setMessage(
+          "revision "
+              + o.revision()
+              + " was migrated into this database at "
+              + migratedAt
+              + " (table "
+              + MigratedRevisions.TABLE
+              + "): not run again");
+      migration.setFinishedAt(migratedAt.toString());
+      migration.setRetryToken(o.retryToken());
+      events.add(new Plan.Note(false, "MigrationSkipped", migration.getMessage()));
+      record(migration);
+      return true;
     }
 
     /**
@@ -779,6 +822,18 @@ public final class LifecyclePlanner {
         status.setPhase(Phase.Verifying);
         progressing("Verifying", "verifying the schema of revision " + o.revision());
         return false;
+      }
+      if (checks.revisionRecord() != null && checks.revisionRecord().problem() != null) {
+        events.add(
+            new Plan.Note(
+                true,
+                "RevisionNotRecorded",
+                "revision "
+                    + o.revision()
+                    + " could not be recorded in "
+                    + MigratedRevisions.TABLE
+                    + " (an AppDeployment created again would migrate it again): "
+                    + checks.revisionRecord().problem()));
       }
       if (standing && !checks.schema().ok() && checks.schema().transientFailure()) {
         // The database did not answer a re-check: that is not drift; the verification stands.

@@ -4,17 +4,25 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.SchemaStatus;
 import dev.schemagate.lifecycle.Checks.CheckResult;
+import dev.schemagate.lifecycle.Checks.RevisionRecord;
 import dev.schemagate.metrics.LifecycleMetrics;
 import dev.schemagate.probe.RedisProbe;
 import dev.schemagate.probe.RedisProbeResult;
+import dev.schemagate.schema.MigratedRevisions;
 import dev.schemagate.schema.RequirementsEncoding;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.schema.SchemaVerifier;
+import dev.schemagate.schema.SqlFailures;
+import dev.schemagate.schema.UnansweredConnection;
 import dev.schemagate.schema.VerificationOutcome;
+import dev.schemagate.schema.VerificationReason;
+import dev.schemagate.secrets.ConnectionParameters;
 import dev.schemagate.secrets.ConnectionUrlException;
 import dev.schemagate.secrets.PostgresConnectionInfo;
 import dev.schemagate.secrets.Resolution;
 import dev.schemagate.secrets.SecretResolver;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -41,6 +49,20 @@ public final class LiveDependencyChecks implements DependencyChecks {
 
   @Override
   public Checks run(AppDeployment resource, SecretResolver secrets, String servingRequirements) {
+    return run(resource, secrets, servingRequirements, null);
+  }
+
+  /**
+   * The checks; with a {@code request}, first the database's record of migrated revisions is read
+   * or written on a connection of its own ({@link MigratedRevisions}). A database that does not
+   * answer that connection is reported at once, without a second wait for the verification.
+   */
+  @Override
+  public Checks run(
+      AppDeployment resource,
+      SecretResolver secrets,
+      String servingRequirements,
+      RevisionRecordRequest request) {
     AppDeploymentSpec spec = resource.getSpec();
     Duration timeout = seconds(spec.getDatabase().getTimeoutSeconds(), 10);
     Resolution url = secrets.databaseUrl(spec);
@@ -50,6 +72,7 @@ public final class LiveDependencyChecks implements DependencyChecks {
     PostgresConnectionInfo database;
     try {
       database = PostgresConnectionInfo.parse(url.value());
+      ConnectionParameters.refuseContainerFiles(database);
     } catch (ConnectionUrlException e) {
       return new Checks(
           new CheckResult(
@@ -57,12 +80,27 @@ public final class LiveDependencyChecks implements DependencyChecks {
           null,
           null);
     }
+    SchemaVerifier.Connector connector =
+        UnansweredConnection.hidingTheCause(SchemaVerifier.connector(database, timeout));
+    SchemaRequirements requirements = SchemaRequirements.from(spec.getSchema(), spec.getDatabase());
+    RevisionRecord record = null;
+    if (request != null) {
+      try {
+        record = revisionRecord(connector, requirements.schema(), request, timeout);
+      } catch (SQLException | RuntimeException e) {
+        VerificationOutcome.Failed failed = SqlFailures.classify(e);
+        if (failed.reason() == VerificationReason.DatabaseUnreachable) {
+          return new Checks(
+              new CheckResult(false, failed.reason().name(), failed.message(), true), null, null);
+        }
+        record =
+            request.kind() == RevisionRecordRequest.Kind.RECORD
+                ? new RevisionRecord(request.finishedAt(), failed.message())
+                : null;
+      }
+    }
     long started = System.nanoTime();
-    VerificationOutcome outcome =
-        SchemaVerifier.check(
-            SchemaVerifier.connector(database, timeout),
-            SchemaRequirements.from(spec.getSchema(), spec.getDatabase()),
-            timeout);
+    VerificationOutcome outcome = SchemaVerifier.check(connector, requirements, timeout);
     metrics.schemaVerified(outcome.reason().name(), Duration.ofNanos(System.nanoTime() - started));
     CheckResult schema =
         new CheckResult(
@@ -77,9 +115,34 @@ public final class LiveDependencyChecks implements DependencyChecks {
     }
     CheckResult serving =
         schema.ok() && servingRequirements != null
-            ? serving(database, servingRequirements, timeout)
+            ? serving(connector, servingRequirements, timeout)
             : null;
-    return new Checks(schema, schemaStatus, schema.ok() ? redis(spec, secrets) : null, serving);
+    return new Checks(schema, schemaStatus, schema.ok() ? redis(spec, secrets) : null, serving)
+        .withRevisionRecord(record);
+  }
+
+  /**
+   * Looks the revision up, or records it. A failure to record is the answer's problem, not the
+   * check's: the migration ran whether or not the record could be written.
+   */
+  private static RevisionRecord revisionRecord(
+      SchemaVerifier.Connector connector,
+      String schema,
+      RevisionRecordRequest request,
+      Duration timeout)
+      throws SQLException {
+    int seconds = (int) Math.max(1, timeout.toSeconds());
+    try (Connection connection = connector.connect()) {
+      if (request.kind() == RevisionRecordRequest.Kind.RECORD) {
+        MigratedRevisions.record(
+            connection, schema, request.app(), request.revision(), request.finishedAt(), seconds);
+        return new RevisionRecord(request.finishedAt(), null);
+      }
+      return new RevisionRecord(
+          MigratedRevisions.lookUp(connection, schema, request.app(), request.revision(), seconds)
+              .orElse(null),
+          null);
+    }
   }
 
   /**
@@ -87,7 +150,7 @@ public final class LiveDependencyChecks implements DependencyChecks {
    * verification, other requirements.
    */
   private static CheckResult serving(
-      PostgresConnectionInfo database, String encodedRequirements, Duration timeout) {
+      SchemaVerifier.Connector connector, String encodedRequirements, Duration timeout) {
     SchemaRequirements requirements;
     try {
       requirements = SchemaRequirements.fromJson(RequirementsEncoding.decode(encodedRequirements));
@@ -95,8 +158,7 @@ public final class LiveDependencyChecks implements DependencyChecks {
       return new CheckResult(
           false, "RequirementsUnreadable", "the serving revision's requirements: " + e, false);
     }
-    VerificationOutcome outcome =
-        SchemaVerifier.check(SchemaVerifier.connector(database, timeout), requirements, timeout);
+    VerificationOutcome outcome = SchemaVerifier.check(connector, requirements, timeout);
     return new CheckResult(
         outcome.verified(),
         outcome.reason().name(),
@@ -113,7 +175,10 @@ public final class LiveDependencyChecks implements DependencyChecks {
       return new CheckResult(false, "InvalidConfig", url.reason(), false);
     }
     RedisProbeResult result =
-        RedisProbe.pingOnce(url.value(), seconds(spec.getRedis().getTimeoutSeconds(), 5));
+        RedisProbe.pingOnce(
+            url.value(),
+            seconds(spec.getRedis().getTimeoutSeconds(), 5),
+            RedisProbe.NetworkCause.HIDDEN);
     boolean retryable = result.reason() != RedisProbeResult.Reason.RedisUrlInvalid;
     return new CheckResult(result.ok(), result.reason().name(), result.message(), retryable);
   }

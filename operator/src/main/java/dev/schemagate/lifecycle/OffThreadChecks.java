@@ -6,6 +6,7 @@ import dev.schemagate.lifecycle.Checks.CheckResult;
 import dev.schemagate.secrets.SecretResolver;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +53,11 @@ final class OffThreadChecks implements DependencyChecks {
   /** The running or finished check of each AppDeployment (by uid), for one spec generation. */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
-  private record Running(long generation, long startedNanos, CompletableFuture<Checks> result) {}
+  private record Running(
+      long generation,
+      RevisionRecordRequest request,
+      long startedNanos,
+      CompletableFuture<Checks> result) {}
 
   OffThreadChecks(DependencyChecks checks) {
     this.checks = checks;
@@ -65,6 +70,21 @@ final class OffThreadChecks implements DependencyChecks {
 
   @Override
   public Checks run(AppDeployment resource, SecretResolver secrets, String servingRequirements) {
+    return run(resource, secrets, servingRequirements, null);
+  }
+
+  /**
+   * The check of {@code resource}: its result when it is done, else {@link Checks#IN_PROGRESS}. A
+   * check already running for this generation and request is collected; one started for another
+   * request (a look-up made before the migration that has succeeded since) is left unheard, so that
+   * a schema checked before a migration never counts as verified after it.
+   */
+  @Override
+  public Checks run(
+      AppDeployment resource,
+      SecretResolver secrets,
+      String servingRequirements,
+      RevisionRecordRequest request) {
     String uid = resource.getMetadata().getUid();
     long generation =
         resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
@@ -73,9 +93,11 @@ final class OffThreadChecks implements DependencyChecks {
         running.compute(
             uid,
             (key, current) ->
-                current != null && current.generation() == generation
+                current != null
+                        && current.generation() == generation
+                        && Objects.equals(current.request(), request)
                     ? current
-                    : start(resource, secrets, servingRequirements, generation));
+                    : start(resource, secrets, servingRequirements, request, generation));
     if (check == null) {
       return Checks.IN_PROGRESS; // every check thread is busy: try again shortly
     }
@@ -86,6 +108,10 @@ final class OffThreadChecks implements DependencyChecks {
       return result;
     } catch (TimeoutException e) {
       Duration deadline = deadline(resource.getSpec());
+      if (request != null) {
+        // The record is read or written on a connection of its own, before the verification.
+        deadline = deadline.plus(databaseTimeout(resource.getSpec()));
+      }
       if (System.nanoTime() - check.startedNanos() < deadline.toNanos()) {
         return Checks.IN_PROGRESS;
       }
@@ -106,24 +132,37 @@ final class OffThreadChecks implements DependencyChecks {
   }
 
   private Running start(
-      AppDeployment resource, SecretResolver secrets, String servingRequirements, long generation) {
+      AppDeployment resource,
+      SecretResolver secrets,
+      String servingRequirements,
+      RevisionRecordRequest request,
+      long generation) {
     try {
       return new Running(
           generation,
+          request,
           System.nanoTime(),
           CompletableFuture.supplyAsync(
-              () -> checks.run(resource, secrets, servingRequirements), pool));
+              () ->
+                  request == null
+                      ? checks.run(resource, secrets, servingRequirements)
+                      : checks.run(resource, secrets, servingRequirements, request),
+              pool));
     } catch (RejectedExecutionException e) {
       return null;
     }
   }
 
   /** The spec's own timeouts, for the database and for Redis, plus a grace. */
-  static Duration deadline(AppDeploymentSpec spec) {
-    int database =
+  private static Duration databaseTimeout(AppDeploymentSpec spec) {
+    return Duration.ofSeconds(
         spec.getDatabase() == null || spec.getDatabase().getTimeoutSeconds() == null
             ? 10
-            : spec.getDatabase().getTimeoutSeconds();
+            : spec.getDatabase().getTimeoutSeconds());
+  }
+
+  static Duration deadline(AppDeploymentSpec spec) {
+    long database = databaseTimeout(spec).toSeconds();
     int redis =
         spec.getRedis() == null || spec.getRedis().getTimeoutSeconds() == null
             ? 5

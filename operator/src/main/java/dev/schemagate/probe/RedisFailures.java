@@ -36,7 +36,11 @@ final class RedisFailures {
           "ERR AUTH",
           "ERR CLIENT SENT AUTH");
 
-  record Verdict(Reason reason, String message) {}
+  /**
+   * @param serverAnswered a server sent a Redis reply (an error); false when nothing that speaks
+   *     Redis answered: refused, silent, closed, unresolvable, another protocol
+   */
+  record Verdict(Reason reason, String message, boolean serverAnswered) {}
 
   private RedisFailures() {}
 
@@ -47,14 +51,16 @@ final class RedisFailures {
         String upper = reply.getMessage().toUpperCase(Locale.ROOT);
         if (AUTH_REPLIES.stream().anyMatch(upper::startsWith)) {
           return new Verdict(
-              Reason.RedisAuthFailed, "Redis refused the login: " + errorCode(reply));
+              Reason.RedisAuthFailed, "Redis refused the login: " + errorCode(reply), true);
         }
         return new Verdict(
             Reason.RedisUnreachable,
-            "Redis answered PING with an error: " + errorCode(reply) + " (the rest not shown)");
+            "Redis answered PING with an error: " + errorCode(reply) + " (the rest not shown)",
+            true);
       }
     }
-    return new Verdict(Reason.RedisUnreachable, "Redis did not answer: " + network(chain, timeout));
+    return new Verdict(
+        Reason.RedisUnreachable, "Redis did not answer: " + network(chain, timeout), false);
   }
 
   private static String network(List<Throwable> chain, Duration timeout) {

@@ -1,6 +1,7 @@
 package dev.schemagate.probe;
 
 import dev.schemagate.probe.RedisProbeResult.Reason;
+import dev.schemagate.secrets.Masker;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.RedisClient;
@@ -12,6 +13,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +52,24 @@ public final class RedisProbe implements AutoCloseable {
   private static final Duration QUIET_PERIOD = Duration.ZERO;
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
+  /**
+   * Whether a failure that no Redis answered says how it failed. The operator hides it: a tenant's
+   * URL may point it at any address its network reaches, and "refused", "timed out", "host name
+   * could not be resolved" and a protocol error would tell the tenant, through status, what is
+   * there. The schema gate, in the tenant's own pods, shows it.
+   */
+  public enum NetworkCause {
+    SHOWN,
+    HIDDEN
+  }
+
+  /** What a probe that hides the network cause says instead. */
+  static final String CAUSE_NOT_SHOWN =
+      "Redis did not answer; a refused, silent, closed or unresolvable address and another"
+          + " protocol look alike here (see docs/security.md)";
+
   private final Duration timeout;
+  private final NetworkCause networkCause;
   private ClientResources resources;
   private RedisClient client;
   private boolean closed;
@@ -61,15 +80,31 @@ public final class RedisProbe implements AutoCloseable {
    * @throws IllegalArgumentException when the timeout is not positive
    */
   public RedisProbe(Duration timeout) {
+    this(timeout, NetworkCause.SHOWN);
+  }
+
+  /**
+   * A probe whose every PING, connecting included, takes at most {@code timeout}, and whose
+   * messages say how a connection that no Redis answered failed, or not.
+   *
+   * @throws IllegalArgumentException when the timeout is not positive
+   */
+  public RedisProbe(Duration timeout, NetworkCause networkCause) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive");
     }
     this.timeout = timeout;
+    this.networkCause = networkCause;
   }
 
   /** One PING with a throwaway probe, for callers that probe once (the schema gate). */
   public static RedisProbeResult pingOnce(String url, Duration timeout) {
-    try (RedisProbe probe = new RedisProbe(timeout)) {
+    return pingOnce(url, timeout, NetworkCause.SHOWN);
+  }
+
+  /** One PING with a throwaway probe (the operator's check hides the network cause). */
+  public static RedisProbeResult pingOnce(String url, Duration timeout, NetworkCause cause) {
+    try (RedisProbe probe = new RedisProbe(timeout, cause)) {
       return probe.ping(url);
     }
   }
@@ -83,7 +118,7 @@ public final class RedisProbe implements AutoCloseable {
    */
   public RedisProbeResult ping(String url) {
     long start = System.nanoTime();
-    RedisUrlSecrets secrets = RedisUrlSecrets.of(url);
+    Masker secrets = Masker.withKnownSecrets(url == null ? List.of() : List.of(url));
     RedisURI uri;
     try {
       uri = parse(url);
@@ -104,7 +139,11 @@ public final class RedisProbe implements AutoCloseable {
     } catch (ExecutionException | RuntimeException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       RedisFailures.Verdict verdict = RedisFailures.classify(cause, timeout);
-      return result(start, verdict.reason(), secrets.scrub(verdict.message()));
+      // Messages are built without the URL; masking is for a server that echoes what it was sent.
+      String message = secrets.maskText(verdict.message());
+      return verdict.serverAnswered()
+          ? result(start, verdict.reason(), message)
+          : unanswered(start, message);
     }
   }
 
@@ -123,7 +162,7 @@ public final class RedisProbe implements AutoCloseable {
               late.closeAsync();
             }
           });
-      return result(start, Reason.RedisUnreachable, timedOut("connecting"));
+      return unanswered(start, timedOut("connecting"));
     }
     try {
       String answer = connection.async().ping().get(remaining(start), TimeUnit.NANOSECONDS);
@@ -131,7 +170,7 @@ public final class RedisProbe implements AutoCloseable {
           ? result(start, Reason.RedisReady, "Redis answered PING")
           : result(start, Reason.RedisUnreachable, "Redis answered PING with something else");
     } catch (TimeoutException e) {
-      return result(start, Reason.RedisUnreachable, timedOut("waiting for PONG"));
+      return unanswered(start, timedOut("waiting for PONG"));
     } finally {
       connection.close();
     }
@@ -200,6 +239,14 @@ public final class RedisProbe implements AutoCloseable {
 
   private long remaining(long start) {
     return Math.max(1, timeout.toNanos() - (System.nanoTime() - start));
+  }
+
+  /** No Redis answered: the cause, unless this probe hides it. */
+  private RedisProbeResult unanswered(long start, String cause) {
+    return result(
+        start,
+        Reason.RedisUnreachable,
+        networkCause == NetworkCause.SHOWN ? cause : CAUSE_NOT_SHOWN);
   }
 
   private static RedisProbeResult result(long start, Reason reason, String message) {

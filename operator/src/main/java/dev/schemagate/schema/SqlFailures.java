@@ -51,6 +51,11 @@ public final class SqlFailures {
    */
   public static VerificationOutcome.Failed classify(Throwable error, String otherwise) {
     List<Throwable> chain = chain(error);
+    if (chain.stream().anyMatch(UnansweredConnection.class::isInstance)) {
+      return new VerificationOutcome.Failed(
+          VerificationReason.DatabaseUnreachable,
+          "Database did not answer: " + UnansweredConnection.WHY_NOT_SHOWN);
+    }
     String state = firstState(chain);
     String detail = detail(chain, state);
     if (tls(chain)) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -243,6 +244,14 @@ public final class ConnectionParameters {
     }
   }
 
+  /**
+   * Parameters whose value is a path in the file system of the process that connects. In the
+   * tenant's own pods (the schema gate, the migration Job) that is the tenant's container, whose
+   * files the tenant chose; in the operator it would be schemagate's container: its ServiceAccount
+   * token, its configuration, {@code /dev/zero}.
+   */
+  private static final Set<String> CONTAINER_FILES = Set.of("sslrootcert", "sslcert", "sslkey");
+
   /** A name that can be shown: what parameter names look like, nothing longer. */
   private static final Pattern SHOWABLE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-]{0,39}");
 
@@ -323,6 +332,31 @@ public final class ConnectionParameters {
       throw new SQLException("the JDBC driver did not accept the database URL", "08001");
     }
     return connection;
+  }
+
+  /**
+   * Refuses a URL that names files in the container that connects, for a connector that does not
+   * run in the tenant's pods: the operator. The file is never opened, the message names the
+   * parameter, never its value.
+   *
+   * @throws ConnectionUrlException naming the first such parameter
+   */
+  public static void refuseContainerFiles(PostgresConnectionInfo info) {
+    Set<String> names = new LinkedHashSet<>(info.params().keySet());
+    names.addAll(info.properties().stringPropertyNames());
+    for (String name : names) {
+      if (CONTAINER_FILES.contains(name)) {
+        throw new ConnectionUrlException(
+            "parameter \""
+                + name
+                + "\" is refused in the operator's schema check: it names a file in the container"
+                + " that connects, which for this check is schemagate's own, not your pods'; the"
+                + " schema gate and the migration Job, which run in your pods, accept it. Give"
+                + " spec.database.urlSecretRef a URL without it (see "
+                + DOCS
+                + ")");
+      }
+    }
   }
 
   /** The parameters a tenant URL may set, in pgjdbc's names, in the order of the docs. */

@@ -28,7 +28,7 @@ final class ConnectionStringMasking {
     }
     Redactions r = new Redactions();
     Matcher scheme = UrlSplitter.SCHEME.matcher(value).region(from, to);
-    if (scheme.lookingAt()) {
+    if (scheme.lookingAt() && !UrlSplitter.schemeNamesASecret(value, from, scheme.end())) {
       UrlParts parts = UrlSplitter.split(value, from, to, false);
       UrlMasking.redact(parts, r, hideLocation);
       if (parts.whole().end() < to) {

@@ -192,8 +192,10 @@ final class TextMasking {
       while (limit < to && !Character.isWhitespace(text.charAt(limit))) {
         limit++;
       }
-      if (insideBareUserinfo(text, from, m.start(), m.end(), limit)) {
+      if (insideBareUserinfo(text, from, m.start(), m.end(), limit)
+          || UrlSplitter.schemeNamesASecret(text, m.start(), m.end())) {
         // "user:pa://ss@host": the "scheme" is part of a password; bareUserinfo() masks all of it.
+        // "token://x": a secret's name and its value; pairs() masks the value.
         pos = m.end();
         continue;
       }
@@ -474,7 +476,7 @@ final class TextMasking {
       // The closing quote is an unescaped one that ends a token. A quote followed by more text is
       // taken as part of the value: that is how a libpq \' looks once escaped again inside JSON.
       int j = i + 1;
-      while (j < to && !(text.charAt(j) == c && endsQuotedValue(text, j + 1, to))) {
+      while (j < to && !(text.charAt(j) == c && endsQuotedValue(text, j, to))) {
         j += text.charAt(j) == '\\' ? 2 : 1;
       }
       return new Span(i + 1, Math.min(j, to));
@@ -490,12 +492,21 @@ final class TextMasking {
     return new Span(start, j);
   }
 
-  /** Also the end of an XML attribute: {@code key="x">}, {@code value="x"/>}. */
-  private static boolean endsQuotedValue(String text, int next, int to) {
-    return next >= to
-        || Character.isWhitespace(text.charAt(next))
-        || ",;})]&\"'`>".indexOf(text.charAt(next)) >= 0
-        || text.startsWith("/>", next);
+  /**
+   * Whether the quote at {@code quote} closes a quoted value: also at the end of an XML attribute
+   * ({@code key="x">}, {@code value="x"/>}) or a query parameter ({@code 'x'&next}). A quote right
+   * after a backslash ends it only before a blank, the end of the text or the end of a JSON string
+   * ({@code "}): inside JSON, libpq's escaped quote {@code \'} is written {@code \\'}, and a
+   * password that starts with {@code '&} (or {@code ',}, ...) would otherwise show from its second
+   * character on.
+   */
+  private static boolean endsQuotedValue(String text, int quote, int to) {
+    int next = quote + 1;
+    if (next >= to || Character.isWhitespace(text.charAt(next))) {
+      return true;
+    }
+    String ends = text.charAt(quote - 1) == '\\' ? "\"" : ",;})]&\"'`>";
+    return ends.indexOf(text.charAt(next)) >= 0 || text.startsWith("/>", next);
   }
 
   /** Whether {@code index} lies in one of {@code spans}, which are sorted and do not overlap. */

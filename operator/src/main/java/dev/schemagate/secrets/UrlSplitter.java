@@ -32,6 +32,16 @@ final class UrlSplitter {
   private UrlSplitter() {}
 
   /**
+   * True when the "scheme" matched at {@code [start, end)} is the name of a secret followed by its
+   * value: {@code token://x} is {@code token:} and the value {@code //x}, not a URL whose scheme is
+   * "token" (which would hide nothing of it).
+   */
+  static boolean schemeNamesASecret(String s, int start, int end) {
+    String scheme = s.substring(start, end - "://".length());
+    return SecretNames.looksSecret(scheme.startsWith("jdbc:") ? scheme.substring(5) : scheme);
+  }
+
+  /**
    * Splits the URL whose scheme starts at {@code from}. {@code limit} is the furthest it may reach:
    * the end of the value, or in free text the next whitespace.
    *

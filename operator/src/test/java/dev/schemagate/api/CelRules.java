@@ -92,7 +92,7 @@ public final class CelRules {
   }
 
   /** JSON to the values CEL expects: maps, lists, int64, double, string, bool. */
-  static Object toCel(JsonNode value) {
+  public static Object toCel(JsonNode value) {
     if (value.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
       value

@@ -165,6 +165,10 @@ class LifecycleEndToEndTest {
                           .get(),
                   a -> a.getStatus() != null && a.getStatus().getPhase() == Phase.Ready);
       assertThat(ready.getStatus().getReady()).isEqualTo("3/3");
+      // The finalizer the operator put on and took off around the migration is a patch of the
+      // finalizers alone: the fields it does not know are still there.
+      assertThat((Object) client.resource(raw).get().get("spec", "aFieldOfANewerRelease"))
+          .isNotNull();
     } finally {
       client.resource(raw).delete(); // the other scenarios' checks read every AppDeployment
     }

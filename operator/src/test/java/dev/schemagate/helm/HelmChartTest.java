@@ -187,8 +187,9 @@ class HelmChartTest {
     assertThat(verbs(role.getRules(), "", "secrets")).containsExactly("get");
     assertThat(verbs(role.getRules(), "", "configmaps")).containsExactly("get");
     assertThat(verbs(role.getRules(), "", "events")).containsExactlyInAnyOrder("create", "patch");
+    // patch: schemagate's finalizer only, while a migration Job runs (FinalizerOnlyPolicyTest)
     assertThat(verbs(role.getRules(), "schemagate.dev", "appdeployments"))
-        .containsExactlyInAnyOrder("list", "watch");
+        .containsExactlyInAnyOrder("list", "watch", "patch");
     assertThat(verbs(role.getRules(), "schemagate.dev", "appdeployments/status"))
         .containsExactly("update");
     assertThat(verbs(role.getRules(), "coordination.k8s.io", "leases")).isEmpty();

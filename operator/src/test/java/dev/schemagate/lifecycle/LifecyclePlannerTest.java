@@ -771,4 +771,75 @@ class LifecyclePlannerTest {
     assertThat(rolled.status().getMigration().getState()).isEqualTo(MigrationState.Succeeded);
     assertThat(rolled.status().getVerifiedRevision()).isEqualTo(R1);
   }
+
+  @Test
+  void aNewRevisionIsLookedUpInTheDatabasesRecordBeforeItsJobIsCreated() {
+    Plan first = planner.plan(new World().observed(), Checks.NOT_RUN);
+
+    assertThat(first.needsChecks()).isTrue();
+    assertThat(first.actions()).noneMatch(a -> a instanceof CreateJob);
+    assertThat(first.status().getPhase()).isEqualTo(Phase.Migrating);
+    assertThat(Conditions.find(first.status().getConditions(), Conditions.MIGRATION_SUCCEEDED))
+        .extracting("reason")
+        .isEqualTo("LookingUpRevision");
+    assertThat(RevisionRecordRequest.forPlan(new World().resource, first).kind())
+        .isEqualTo(RevisionRecordRequest.Kind.LOOK_UP);
+
+    Plan notRecorded =
+        planner.plan(
+            new World().observed(), PASS.withRevisionRecord(new Checks.RevisionRecord(null, null)));
+    assertThat(notRecorded.actions()).contains(new CreateJob("shop-migrate-" + R1, ""));
+  }
+
+  /** Deleted and created again with the same spec, or deployed from a second cluster. */
+  @Test
+  void aRevisionTheDatabaseRecordsAsMigratedIsVerifiedAndRolledOutNotRunAgain() {
+    World world = new World().atZero();
+    Instant migratedAt = T0.minusSeconds(3600);
+
+    Plan plan =
+        planner.plan(
+            world.observed(), PASS.withRevisionRecord(new Checks.RevisionRecord(migratedAt, null)));
+
+    assertThat(plan.actions())
+        .noneMatch(a -> a instanceof CreateJob)
+        .contains(new EnsureDeployment("api", 2, true), new EnsureDeployment("worker", 1, true));
+    assertThat(plan.status().getMigration().getState()).isEqualTo(MigrationState.Succeeded);
+    assertThat(plan.status().getMigration().getReason()).isEqualTo("RecordedInDatabase");
+    assertThat(plan.status().getVerifiedRevision()).isEqualTo(R1);
+    assertThat(plan.status().getHistory()).extracting("revision").containsExactly(R1);
+    assertThat(plan.events()).extracting(Plan.Note::reason).contains("MigrationSkipped");
+    assertThat(Conditions.find(plan.status().getConditions(), Conditions.MIGRATION_SUCCEEDED))
+        .extracting("message")
+        .asString()
+        .contains("was migrated into this database at " + migratedAt);
+
+    after(world, plan).bothDeployments(R1, 2, 1);
+    Plan ready = plan(world);
+    assertThat(ready.status().getPhase()).isEqualTo(Phase.Ready);
+    assertThat(ready.needsChecks()).as("verified once, like any migrated revision").isFalse();
+  }
+
+  @Test
+  void aSucceededMigrationIsRecordedAndARecordThatFailsIsAWarningNotAHold() {
+    World world = new World().job(R1, JobView.Phase.Succeeded).atZero();
+    Plan first = planner.plan(world.observed(), Checks.NOT_RUN);
+    RevisionRecordRequest request = RevisionRecordRequest.forPlan(world.resource, first);
+    assertThat(request.kind()).isEqualTo(RevisionRecordRequest.Kind.RECORD);
+    assertThat(request.app()).isEqualTo(world.resource.getMetadata().getNamespace() + "/shop");
+    assertThat(request.revision()).isEqualTo(R1);
+    assertThat(request.finishedAt()).isEqualTo(T0.plusSeconds(30));
+
+    Plan plan =
+        planner.plan(
+            world.observed(),
+            PASS.withRevisionRecord(
+                new Checks.RevisionRecord(T0.plusSeconds(30), "Permission denied: for schema")));
+
+    assertThat(plan.events())
+        .filteredOn(e -> e.reason().equals("RevisionNotRecorded"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.warning()).isTrue());
+    assertThat(plan.actions()).contains(new EnsureDeployment("api", 2, true));
+  }
 }

@@ -9,6 +9,8 @@ import dev.schemagate.api.Phase;
 import dev.schemagate.lifecycle.Checks;
 import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
+import dev.schemagate.lifecycle.RevisionRecordRequest;
+import dev.schemagate.secrets.SecretResolver;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
 import dev.schemagate.testing.StatusHistory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,16 +34,32 @@ class DatabaseFaultsTest extends RigScenarios {
       rig.databaseOn(pg, () -> {});
       AtomicInteger checks = new AtomicInteger();
       DependencyChecks live = new LiveDependencyChecks();
-      // The first verification finds the server going down; it is back when the check returns.
+      // The first verification (after the migration, when the revision is recorded) finds the
+      // server going down; it is back when the check returns. The look-up before the migration
+      // finds it up.
       DependencyChecks restarting =
-          (resource, secrets) -> {
-            if (checks.getAndIncrement() > 0) {
+          new DependencyChecks() {
+            @Override
+            public Checks run(AppDeployment resource, SecretResolver secrets) {
               return live.run(resource, secrets);
             }
-            pg.down();
-            Checks result = live.run(resource, secrets);
-            pg.up();
-            return result;
+
+            @Override
+            public Checks run(
+                AppDeployment resource,
+                SecretResolver secrets,
+                String servingRequirements,
+                RevisionRecordRequest request) {
+              if (request == null
+                  || request.kind() != RevisionRecordRequest.Kind.RECORD
+                  || checks.getAndIncrement() > 0) {
+                return live.run(resource, secrets, servingRequirements, request);
+              }
+              pg.down();
+              Checks result = live.run(resource, secrets, servingRequirements, request);
+              pg.up();
+              return result;
+            }
           };
       rig.startOperator(restarting);
       AppDeployment waiting;

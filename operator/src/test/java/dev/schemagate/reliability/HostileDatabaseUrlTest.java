@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A tenant's database URL against the three connectors that use it: the operator's schema check
@@ -210,6 +211,51 @@ class HostileDatabaseUrlTest {
         .doesNotContain(CANARY);
 
     assertThat(DriverTrap.Tripwire.initialized()).as("the class is never loaded").isFalse();
+  }
+
+  /**
+   * A file path in a URL is read by the process that connects: in the tenant's pods it is the
+   * tenant's file, in the operator it would be one of schemagate's own (here its ServiceAccount
+   * token). With {@code sslmode=disable} no connector opens the file, so only the operator's
+   * refusal tells the check from one that would have read it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sslrootcert", "sslcert", "sslkey"})
+  void aFileOfTheConnectingContainerIsRefusedByTheOperatorAndAcceptedInThePods(String parameter) {
+    String path = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+    String url =
+        "postgresql://postgres:"
+            + CANARY
+            + "@localhost:"
+            + pg.getPort()
+            + "/postgres?sslmode=disable&"
+            + parameter
+            + "="
+            + path;
+
+    Run gate =
+        checkSchema(
+            Map.of(
+                "DATABASE_URL",
+                url,
+                "SCHEMAGATE_SCHEMA_REQUIREMENTS",
+                "{\"schema\":\"pg_catalog\",\"tables\":[{\"name\":\"pg_class\"}]}"),
+            "--attempts",
+            "1",
+            "--timeout",
+            "5");
+    assertThat(gate.exit()).as(gate.output()).isZero();
+
+    CheckResult operator = operatorCheck(url, 5);
+    assertThat(operator.reason()).isEqualTo("InvalidDatabaseUrl");
+    assertThat(operator.transientFailure()).as("a human's turn, not a retry").isFalse();
+    assertThat(operator.message())
+        .startsWith(
+            "spec.database.urlSecretRef: parameter \""
+                + parameter
+                + "\" is refused in the operator's schema check")
+        .doesNotContain(path)
+        .doesNotContain(CANARY);
   }
 
   static final String ALLOWED =

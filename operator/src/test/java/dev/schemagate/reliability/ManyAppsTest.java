@@ -153,14 +153,12 @@ class ManyAppsTest {
             .until(() -> get(client, "many-1", "broken-a").getStatus().getPhase() == Phase.Failed);
         assertThat(get(client, "many-2", "broken-b").getStatus().getPhase())
             .isEqualTo(Phase.Failed);
+        // The silent app has no Job yet: before migrating, its revision is looked up in its
+        // database's record of migrated revisions, and that database has not answered.
         for (String ns : namespaces) {
           assertThat(client.batch().v1().jobs().inNamespace(ns).list().getItems())
               .as(ns)
-              .hasSize(
-                  APPS_PER_NAMESPACE
-                      + (ns.equals("many-0") || ns.equals("many-1") || ns.equals("many-2")
-                          ? 1
-                          : 0));
+              .hasSize(APPS_PER_NAMESPACE + (ns.equals("many-1") || ns.equals("many-2") ? 1 : 0));
         }
         assertThat(took)
             .as("100 apps converged in")

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
@@ -62,6 +63,28 @@ class ConnectionParametersTest {
         .doesNotContain(CANARY)
         .doesNotContain("DriverTrap");
     assertThat(DriverTrap.Tripwire.initialized()).as("the class is never loaded").isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sslrootcert", "sslcert", "sslkey"})
+  void aFileOfTheConnectingContainerIsAcceptedInThePodsAndRefusedForTheOperator(String name) {
+    String path = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+    shapes(name, path)
+        .forEach(
+            url -> {
+              PostgresConnectionInfo info = PostgresConnectionInfo.parse(url);
+              assertThat(info.params()).as(url).containsEntry(name, path);
+
+              assertThatThrownBy(() -> ConnectionParameters.refuseContainerFiles(info))
+                  .isInstanceOf(ConnectionUrlException.class)
+                  .hasMessageStartingWith(
+                      "parameter \"" + name + "\" is refused in the operator's schema check")
+                  .message()
+                  .doesNotContain(path)
+                  .doesNotContain(CANARY);
+            });
+    ConnectionParameters.refuseContainerFiles(
+        PostgresConnectionInfo.parse("postgresql://app@db/app?sslmode=verify-full&sslpassword=x"));
   }
 
   @Test

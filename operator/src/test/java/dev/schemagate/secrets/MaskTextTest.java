@@ -48,6 +48,30 @@ class MaskTextTest {
   }
 
   @Test
+  void aSecretValueThatStartsWithTwoSlashesIsNotTakenForAUrl() {
+    // "token://x" reads like a URL whose scheme is "token", with no password in it to hide.
+    assertThat(masker.maskText("token://hunter22secret next")).isEqualTo("token:*** next");
+    assertThat(masker.maskText("{Password://hunter22secret User:app}"))
+        .isEqualTo("{Password:*** User:app}");
+    assertThat(masker.maskText("password://u:hunter22secret@db/app"))
+        .doesNotContain("hunter22secret");
+    // a scheme that is no secret's name stays a URL, its password hidden as usual
+    assertThat(masker.maskText("see a://user:p//w@host")).isEqualTo("see a://user:***@host");
+  }
+
+  @Test
+  void aJsonEscapedConninfoPasswordStartingWithAQuoteAndAnAmpersand() {
+    // The password '&hunter22 is written password='\'&hunter22' in libpq; inside JSON its
+    // backslash is doubled, and the quote after the two backslashes does not end the value.
+    String json = "{\"dsn\":\"host=db password='\\\\'&hunter22' dbname=app\"}";
+
+    String masked = masker.maskText(json);
+
+    assertThat(masked).doesNotContain("hunter22").contains("password='***' dbname=app");
+    assertThat(masker.maskText("password='\\\\'&hunter22'")).isEqualTo("password='***'");
+  }
+
+  @Test
   void jsonAndEscapedJson() {
     assertThat(masker.maskText("{\"url\":\"postgresql://u:pw@db/app\",\"password\": \"x\\\"y\"}"))
         .isEqualTo("{\"url\":\"postgresql://u:***@db/app\",\"password\": \"***\"}");

@@ -86,6 +86,7 @@ class MaskUrlTest {
     assertThat(masker.maskUrl("not a url")).isEqualTo("not a url");
     assertThat(masker.maskUrl("password=pw")).isEqualTo("password=***");
     assertThat(masker.maskUrl("app:pw@db:5432")).isEqualTo("app:***@db:5432");
+    assertThat(masker.maskUrl("token://hunter22secret")).isEqualTo("token:***");
     assertThat(masker.maskUrl(null)).isNull();
   }
 }
