@@ -112,6 +112,28 @@ public final class LifecyclePlanner {
     return appName + "-post-" + revision;
   }
 
+  /** The two kinds of migration Job a revision may have, and what tells them apart. */
+  private enum JobKind {
+    MIGRATION("Migration", "migration", Phase.Migrating, "Migrating"),
+    CONTRACT("Contract", "contract phase", Phase.Contracting, "Contracting");
+
+    /** Events are named from it: MigrationStarted, ContractFailed, ... */
+    final String event;
+
+    final String noun;
+    final Phase phase;
+
+    /** The reason Ready and Reconciling give while it runs. */
+    final String progress;
+
+    JobKind(String event, String noun, Phase phase, String progress) {
+      this.event = event;
+      this.noun = noun;
+      this.phase = phase;
+      this.progress = progress;
+    }
+  }
+
   /** One planning pass; holds the status being built. */
   private final class Decision {
     private final Observed o;
@@ -319,29 +341,9 @@ public final class LifecyclePlanner {
     private boolean migrate(MigrationStatus migration) {
       JobView job = o.currentJob();
       if (job != null) {
-        return followJob(job, migration);
+        return follow(JobKind.MIGRATION, job, migration);
       }
-      boolean sameAttempt = Objects.equals(migration.getRetryToken(), o.retryToken());
-      if (migration.getState() == MigrationState.Failed && sameAttempt) {
-        failed(
-            migration,
-            "the Job is gone; set annotation " + RETRY_ANNOTATION + " to a new value to retry");
-        return false;
-      }
-      if (jobWasCreated(migration) && sameAttempt) {
-        migration.setState(MigrationState.Failed);
-        migration.setReason("JobDeleted");
-        migration.setMessage(
-            "Job "
-                + migration.getJobName()
-                + " was deleted before it finished; the revision is not re-run on its own: set"
-                + " annotation "
-                + RETRY_ANNOTATION
-                + " to a new value to retry");
-        migration.setFinishedAt(o.now().toString());
-        events.add(new Plan.Note(true, "MigrationJobDeleted", migration.getMessage()));
-        record(migration);
-        failed(migration, migration.getMessage());
+      if (jobGone(JobKind.MIGRATION, migration)) {
         return false;
       }
       if (!checks.ran()) {
@@ -370,27 +372,7 @@ public final class LifecyclePlanner {
         progressing("StoppingComponents", "waiting for component pods to stop");
         return false;
       }
-      actions.add(new CreateJob(migration.getJobName(), o.retryToken()));
-      // Every Job created is a migration started: a retry's too (it is counted by this Event).
-      events.add(
-          new Plan.Note(
-              false,
-              "MigrationStarted",
-              "Creating Job " + migration.getJobName() + " for revision " + o.revision()));
-      migration.setState(MigrationState.Pending);
-      migration.setRetryToken(o.retryToken());
-      migration.setReason(null);
-      migration.setMessage(null);
-      migration.setLogTail(null);
-      migration.setFinishedAt(null);
-      migration.setStartedAt(o.now().toString());
-      status.setPhase(Phase.Migrating);
-      condition(
-          Conditions.MIGRATION_SUCCEEDED,
-          false,
-          "Pending",
-          "Job " + migration.getJobName() + " created");
-      progressing("Migrating", "migration Job created");
+      start(JobKind.MIGRATION, migration, new CreateJob(migration.getJobName(), o.retryToken()));
       return false;
     }
 
@@ -425,70 +407,172 @@ public final class LifecyclePlanner {
           || (migration.getState() == MigrationState.Pending && migration.getStartedAt() != null);
     }
 
-    private boolean followJob(JobView job, MigrationStatus migration) {
-      migration.setJobName(job.name());
+    /**
+     * The Job of this kind went away without being seen to finish, or failed and is gone: never run
+     * again on its own (a half-run migration needs a human). Returns true when so, with the status
+     * saying it.
+     */
+    private boolean jobGone(JobKind kind, MigrationStatus attempt) {
+      if (!Objects.equals(attempt.getRetryToken(), o.retryToken())) {
+        return false;
+      }
+      if (attempt.getState() == MigrationState.Failed) {
+        failed(
+            kind,
+            attempt,
+            "the Job is gone; set annotation " + RETRY_ANNOTATION + " to a new value to retry");
+        return true;
+      }
+      if (!jobWasCreated(attempt)) {
+        return false;
+      }
+      attempt.setState(MigrationState.Failed);
+      attempt.setReason("JobDeleted");
+      attempt.setMessage(
+          "Job "
+              + attempt.getJobName()
+              + " was deleted before it finished; it is not re-run on its own: set annotation "
+              + RETRY_ANNOTATION
+              + " to a new value to retry");
+      attempt.setFinishedAt(o.now().toString());
+      events.add(new Plan.Note(true, kind.event + "JobDeleted", attempt.getMessage()));
+      recordOutcome(kind, attempt);
+      failed(kind, attempt, attempt.getMessage());
+      return true;
+    }
+
+    /** Creates the Job of this kind: every Job created is a start, a retry's too (counted). */
+    private void start(JobKind kind, MigrationStatus attempt, Action create) {
+      actions.add(create);
+      events.add(
+          new Plan.Note(
+              false,
+              kind.event + "Started",
+              "Creating Job "
+                  + attempt.getJobName()
+                  + " for the "
+                  + kind.noun
+                  + " of revision "
+                  + o.revision()));
+      attempt.setState(MigrationState.Pending);
+      attempt.setRetryToken(o.retryToken());
+      attempt.setReason(null);
+      attempt.setMessage(null);
+      attempt.setLogTail(null);
+      attempt.setFinishedAt(null);
+      attempt.setStartedAt(o.now().toString());
+      status.setPhase(kind.phase);
+      kindCondition(kind, "Pending", "Job " + attempt.getJobName() + " created");
+      progressing(kind.progress, "Job " + attempt.getJobName() + " created");
+    }
+
+    /** Follows a Job of this kind; true once it is seen to have succeeded. */
+    private boolean follow(JobKind kind, JobView job, MigrationStatus attempt) {
+      attempt.setJobName(job.name());
       if (job.startedAt() != null) {
-        migration.setStartedAt(job.startedAt().toString());
+        attempt.setStartedAt(job.startedAt().toString());
       }
       switch (job.phase()) {
         case Succeeded -> {
-          migration.setState(MigrationState.Succeeded);
-          migration.setReason(null);
-          migration.setMessage(null);
-          migration.setFinishedAt(text(job.finishedAt()));
-          RevisionRecord before = historyOf(o.revision());
-          if (before == null || !job.name().equals(before.getJobName())) {
+          attempt.setState(MigrationState.Succeeded);
+          attempt.setReason(null);
+          attempt.setMessage(null);
+          attempt.setFinishedAt(text(job.finishedAt()));
+          if (!recordedSucceeded(kind, job)) {
             // News only once: going back to a revision whose Job is kept ran nothing now.
             events.add(
-                new Plan.Note(false, "MigrationSucceeded", "Job " + job.name() + " succeeded"));
+                new Plan.Note(false, kind.event + "Succeeded", "Job " + job.name() + " succeeded"));
           }
-          record(migration);
+          recordOutcome(kind, attempt);
           return true;
         }
         case Failed -> {
           if (!Objects.equals(job.retryToken(), o.retryToken())) {
             actions.add(new DeleteJob(job.name(), "retry requested through " + RETRY_ANNOTATION));
-            migration.setState(MigrationState.Pending);
-            migration.setMessage("retrying: deleting the failed Job " + job.name());
-            status.setPhase(Phase.Migrating);
-            condition(Conditions.MIGRATION_SUCCEEDED, false, "Retrying", migration.getMessage());
-            progressing("Retrying", migration.getMessage());
+            attempt.setState(MigrationState.Pending);
+            attempt.setMessage("retrying: deleting the failed Job " + job.name());
+            status.setPhase(kind.phase);
+            kindCondition(kind, "Retrying", attempt.getMessage());
+            progressing("Retrying", attempt.getMessage());
             return false;
           }
-          if (migration.getState() != MigrationState.Failed) {
-            migration.setState(MigrationState.Failed);
-            migration.setReason(job.reason());
-            migration.setMessage(job.message());
-            migration.setFinishedAt(text(job.finishedAt() != null ? job.finishedAt() : o.now()));
-            migration.setRetryToken(job.retryToken());
-            if (job.failedPod() != null) {
+          if (attempt.getState() != MigrationState.Failed) {
+            attempt.setState(MigrationState.Failed);
+            attempt.setReason(job.reason());
+            attempt.setMessage(job.message());
+            attempt.setFinishedAt(text(job.finishedAt() != null ? job.finishedAt() : o.now()));
+            attempt.setRetryToken(job.retryToken());
+            if (kind == JobKind.MIGRATION && job.failedPod() != null) {
+              // status.migration.logTail: the migration's log says what the schema is left as.
               actions.add(new CaptureLogTail(job.name(), job.failedPod()));
             }
             events.add(
                 new Plan.Note(
                     true,
-                    "MigrationFailed",
+                    kind.event + "Failed",
                     "Job " + job.name() + " failed: " + job.reason() + ": " + job.message()));
-            record(migration);
+            recordOutcome(kind, attempt);
           }
-          failed(migration, migration.getMessage());
+          failed(kind, attempt, attempt.getMessage());
           return false;
         }
         default -> {
-          migration.setState(MigrationState.Running);
-          migration.setRetryToken(job.retryToken());
-          status.setPhase(Phase.Migrating);
-          condition(
-              Conditions.MIGRATION_SUCCEEDED,
-              false,
-              "Running",
-              "Job " + job.name() + " is running");
-          progressing("Migrating", "Job " + job.name() + " is running");
+          attempt.setState(MigrationState.Running);
+          attempt.setRetryToken(job.retryToken());
+          status.setPhase(kind.phase);
+          kindCondition(kind, "Running", "Job " + job.name() + " is running");
+          progressing(kind.progress, "Job " + job.name() + " is running");
           if (job.recheckAt() != null) {
             requeueAt(job.recheckAt());
           }
           return false;
         }
+      }
+    }
+
+    /** status.history already says this Job succeeded: seeing it again is no news. */
+    private boolean recordedSucceeded(JobKind kind, JobView job) {
+      RevisionRecord before = historyOf(o.revision());
+      if (before == null) {
+        return false;
+      }
+      return kind == JobKind.MIGRATION
+          ? job.name().equals(before.getJobName())
+          : MigrationState.Succeeded.name().equals(before.getContract());
+    }
+
+    private void recordOutcome(JobKind kind, MigrationStatus attempt) {
+      if (kind == JobKind.MIGRATION) {
+        record(attempt);
+      } else {
+        recordContract(attempt);
+      }
+    }
+
+    /** The migration's own condition; the contract phase has none (status.contract says it). */
+    private void kindCondition(JobKind kind, String reason, String message) {
+      if (kind == JobKind.MIGRATION) {
+        condition(Conditions.MIGRATION_SUCCEEDED, false, reason, message);
+      }
+    }
+
+    /** A failure needs a human; after the contract phase, what was rolled out keeps serving. */
+    private void failed(JobKind kind, MigrationStatus attempt, String message) {
+      kindCondition(kind, attempt.getReason() == null ? "Failed" : attempt.getReason(), message);
+      if (kind == JobKind.MIGRATION) {
+        stalled("MigrationFailed", "migration of revision " + o.revision() + " failed: " + message);
+      } else {
+        stalled(
+            "ContractFailed",
+            "the contract phase of revision "
+                + o.revision()
+                + " failed: "
+                + message
+                + "; revision "
+                + o.revision()
+                + " keeps serving; set annotation "
+                + RETRY_ANNOTATION
+                + " to a new value to retry");
       }
     }
 
@@ -516,15 +600,6 @@ public final class LifecyclePlanner {
           .filter(j -> j.phase() == JobView.Phase.Running && !o.revision().equals(j.revision()))
           .findFirst()
           .orElse(null);
-    }
-
-    private void failed(MigrationStatus migration, String message) {
-      condition(
-          Conditions.MIGRATION_SUCCEEDED,
-          false,
-          migration.getReason() == null ? "Failed" : migration.getReason(),
-          message);
-      stalled("MigrationFailed", "migration of revision " + o.revision() + " failed: " + message);
     }
 
     private void record(MigrationStatus migration) {
@@ -607,27 +682,9 @@ public final class LifecyclePlanner {
       }
       JobView job = o.currentContractJob();
       if (job != null) {
-        return followContract(job, contract);
+        return follow(JobKind.CONTRACT, job, contract);
       }
-      boolean sameAttempt = Objects.equals(contract.getRetryToken(), o.retryToken());
-      if (contract.getState() == MigrationState.Failed && sameAttempt) {
-        contractFailed(contract);
-        return false;
-      }
-      if (jobWasCreated(contract) && sameAttempt) {
-        contract.setState(MigrationState.Failed);
-        contract.setReason("JobDeleted");
-        contract.setMessage(
-            "Job "
-                + contract.getJobName()
-                + " was deleted before it finished; it is not re-run"
-                + " on its own: set annotation "
-                + RETRY_ANNOTATION
-                + " to a new value to retry");
-        contract.setFinishedAt(o.now().toString());
-        events.add(new Plan.Note(true, "ContractFailed", contract.getMessage()));
-        recordContract(contract);
-        contractFailed(contract);
+      if (jobGone(JobKind.CONTRACT, contract)) {
         return false;
       }
       List<String> older = olderPods();
@@ -641,23 +698,10 @@ public final class LifecyclePlanner {
                 + String.join(", ", older));
         return false;
       }
-      actions.add(new Action.CreateContractJob(contract.getJobName(), o.retryToken()));
-      events.add(
-          new Plan.Note(
-              false,
-              "ContractStarted",
-              "Creating Job "
-                  + contract.getJobName()
-                  + " for the contract phase of revision "
-                  + o.revision()));
-      contract.setState(MigrationState.Pending);
-      contract.setRetryToken(o.retryToken());
-      contract.setReason(null);
-      contract.setMessage(null);
-      contract.setFinishedAt(null);
-      contract.setStartedAt(o.now().toString());
-      status.setPhase(Phase.Contracting);
-      progressing("Contracting", "contract-phase Job " + contract.getJobName() + " created");
+      start(
+          JobKind.CONTRACT,
+          contract,
+          new Action.CreateContractJob(contract.getJobName(), o.retryToken()));
       return false;
     }
 
@@ -680,78 +724,6 @@ public final class LifecyclePlanner {
         contract.setRetryToken(o.retryToken());
       }
       return contract;
-    }
-
-    private boolean followContract(JobView job, MigrationStatus contract) {
-      contract.setJobName(job.name());
-      if (job.startedAt() != null) {
-        contract.setStartedAt(job.startedAt().toString());
-      }
-      switch (job.phase()) {
-        case Succeeded -> {
-          contract.setState(MigrationState.Succeeded);
-          contract.setReason(null);
-          contract.setMessage(null);
-          contract.setFinishedAt(text(job.finishedAt()));
-          RevisionRecord before = historyOf(o.revision());
-          if (before == null || !MigrationState.Succeeded.name().equals(before.getContract())) {
-            events.add(
-                new Plan.Note(false, "ContractSucceeded", "Job " + job.name() + " succeeded"));
-          }
-          recordContract(contract);
-          return true;
-        }
-        case Failed -> {
-          if (!Objects.equals(job.retryToken(), o.retryToken())) {
-            actions.add(new DeleteJob(job.name(), "retry requested through " + RETRY_ANNOTATION));
-            contract.setState(MigrationState.Pending);
-            contract.setMessage("retrying: deleting the failed Job " + job.name());
-            status.setPhase(Phase.Contracting);
-            progressing("Retrying", contract.getMessage());
-            return false;
-          }
-          if (contract.getState() != MigrationState.Failed) {
-            contract.setState(MigrationState.Failed);
-            contract.setReason(job.reason());
-            contract.setMessage(job.message());
-            contract.setFinishedAt(text(job.finishedAt() != null ? job.finishedAt() : o.now()));
-            contract.setRetryToken(job.retryToken());
-            events.add(
-                new Plan.Note(
-                    true,
-                    "ContractFailed",
-                    "Job " + job.name() + " failed: " + job.reason() + ": " + job.message()));
-            recordContract(contract);
-          }
-          contractFailed(contract);
-          return false;
-        }
-        default -> {
-          contract.setState(MigrationState.Running);
-          contract.setRetryToken(job.retryToken());
-          status.setPhase(Phase.Contracting);
-          progressing("Contracting", "Job " + job.name() + " is running");
-          if (job.recheckAt() != null) {
-            requeueAt(job.recheckAt());
-          }
-          return false;
-        }
-      }
-    }
-
-    /** A failed contract phase needs a human; what was rolled out keeps serving. */
-    private void contractFailed(MigrationStatus contract) {
-      stalled(
-          "ContractFailed",
-          "the contract phase of revision "
-              + o.revision()
-              + " failed: "
-              + contract.getMessage()
-              + "; revision "
-              + o.revision()
-              + " keeps serving; set annotation "
-              + RETRY_ANNOTATION
-              + " to a new value to retry");
     }
 
     private void recordContract(MigrationStatus contract) {
@@ -1032,8 +1004,7 @@ public final class LifecyclePlanner {
               + check.message()
               + "; restore what is missing (or roll forward with a migration that creates it)";
       CheckResult drift = new CheckResult(false, SCHEMA_DRIFT, message, false);
-      boolean news = isNews(Conditions.SCHEMA_VERIFIED, drift);
-      condition(Conditions.SCHEMA_VERIFIED, false, SCHEMA_DRIFT, message);
+      boolean news = schemaNotVerified(drift);
       if (drift().getOnDrift() == DriftPolicy.Report) {
         if (news) {
           events.add(new Plan.Note(true, SCHEMA_DRIFT, message));
@@ -1080,9 +1051,15 @@ public final class LifecyclePlanner {
               + check.message()
               + "; the components keep what they run - roll forward, or restore what is missing";
       CheckResult refused = new CheckResult(false, ROLLBACK_REFUSED, message, false);
-      boolean news = isNews(Conditions.SCHEMA_VERIFIED, refused);
-      condition(Conditions.SCHEMA_VERIFIED, false, ROLLBACK_REFUSED, message);
-      return checkFailed(refused, ROLLBACK_REFUSED, Conditions.SCHEMA_VERIFIED, news);
+      return checkFailed(
+          refused, ROLLBACK_REFUSED, Conditions.SCHEMA_VERIFIED, schemaNotVerified(refused));
+    }
+
+    /** SchemaVerified=False as {@code result} says; true when that is news, worth an Event. */
+    private boolean schemaNotVerified(CheckResult result) {
+      boolean news = isNews(Conditions.SCHEMA_VERIFIED, result);
+      condition(Conditions.SCHEMA_VERIFIED, false, result.reason(), result.message());
+      return news;
     }
 
     /**
