@@ -119,12 +119,15 @@ class RealNodeOperatorFailoverIT {
           Awaitility.await()
               .atMost(leaseDuration.multipliedBy(3))
               .pollInterval(Duration.ofMillis(100))
-              .until(holders::latest, h -> h != null && !h.equals(leader));
+              .until(holders::latest, h -> h != null && !h.isEmpty() && !h.equals(leader));
       long gap = (System.nanoTime() - t0) / 1_000_000;
-      // The leader does not give the Lease up when it stops (JOSDK 5.2 builds its elector with
-      // releaseOnCancel false), so a standby takes it at its first retry after the Lease expired:
-      // up to the Lease's duration plus one retry period (2 s, with up to 20% jitter, and the API
-      // calls) after the leader's last renewal: within two retry periods of the Lease's duration.
+      assertThat(holders.all().subList(holders.all().indexOf(leader), holders.all().size()))
+          .as("the deleted leader gave the Lease up (an empty holder) before another took it")
+          .contains("");
+      // The leader gives the Lease up once it has stopped reconciling (an empty holder), and a
+      // standby takes it at its next retry. The bound is what a leader that dies without
+      // stopping would cost: the Lease's duration plus one retry period (2 s, with up to 20%
+      // jitter, and the API calls) after its last renewal: within two retry periods of it.
       assertThat(Duration.ofMillis(gap))
           .as("from the leader's deletion to a new holder of the Lease")
           .isLessThanOrEqualTo(leaseDuration.plus(RETRY_PERIOD.multipliedBy(2)));
@@ -180,6 +183,10 @@ class RealNodeOperatorFailoverIT {
 
     String latest() {
       return holders.isEmpty() ? null : holders.get(holders.size() - 1);
+    }
+
+    List<String> all() {
+      return List.copyOf(holders);
     }
 
     @Override
