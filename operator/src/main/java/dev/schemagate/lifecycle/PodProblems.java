@@ -81,7 +81,51 @@ final class PodProblems {
             + (waiting.getMessage() == null ? "" : ": " + cut(waiting.getMessage()));
       }
     }
+    for (ContainerStatus container : orEmpty(pod.getStatus().getContainerStatuses())) {
+      if (Boolean.TRUE.equals(container.getReady())) {
+        continue;
+      }
+      String crashed = crashed(container);
+      if (crashed != null) {
+        return crashed;
+      }
+      if (Boolean.TRUE.equals(container.getStarted()) && hasReadinessProbe(pod, container)) {
+        // Running, and the kubelet's probe has not said ready: the usual start, or an app that
+        // never serves; either way this is why the rollout waits.
+        return "container " + container.getName() + " is running, its readiness probe not passing";
+      }
+    }
     return null;
+  }
+
+  /**
+   * A container that keeps failing, seen between two of the kubelet's back-offs too, when it runs
+   * again for a moment and is not waiting in CrashLoopBackOff: its restarts and last exit.
+   */
+  private static String crashed(ContainerStatus container) {
+    ContainerStateTerminated last =
+        container.getLastState() == null ? null : container.getLastState().getTerminated();
+    if (container.getRestartCount() == null
+        || container.getRestartCount() == 0
+        || last == null
+        || last.getExitCode() == null
+        || last.getExitCode() == 0) {
+      return null;
+    }
+    return "container "
+        + container.getName()
+        + " keeps failing: restarted "
+        + container.getRestartCount()
+        + " times, last exit "
+        + last.getExitCode()
+        + (last.getReason() == null ? "" : " (" + last.getReason() + ")");
+  }
+
+  private static boolean hasReadinessProbe(Pod pod, ContainerStatus container) {
+    return pod.getSpec() != null
+        && orEmpty(pod.getSpec().getContainers()).stream()
+            .anyMatch(
+                c -> c.getName().equals(container.getName()) && c.getReadinessProbe() != null);
   }
 
   /** The current termination, or the last one while the kubelet waits to restart it. */

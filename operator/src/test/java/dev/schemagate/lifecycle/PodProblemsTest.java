@@ -114,4 +114,60 @@ class PodProblemsTest {
     Pod starting = pod(gateOk(), app().withNewState().withNewRunning().endRunning().endState());
     assertThat(PodProblems.of(HEALTHY, List.of(starting))).isNull();
   }
+
+  @Test
+  void aContainerThatKeepsFailingIsNamedBetweenTwoBackOffsToo() {
+    Pod restarting =
+        pod(
+            gateOk(),
+            app()
+                .withRestartCount(4)
+                .withNewState()
+                .withNewRunning()
+                .endRunning()
+                .endState()
+                .withNewLastState()
+                .withNewTerminated()
+                .withExitCode(137)
+                .withReason("OOMKilled")
+                .endTerminated()
+                .endLastState());
+
+    assertThat(PodProblems.of(HEALTHY, List.of(restarting)))
+        .isEqualTo(
+            "pod shop-web-7f9c: container app keeps failing: restarted 4 times, last exit 137"
+                + " (OOMKilled)");
+  }
+
+  @Test
+  void aRunningContainerWhoseProbeDoesNotPassSaysSo() {
+    Pod notReady =
+        pod(
+            gateOk(),
+            app().withStarted(true).withNewState().withNewRunning().endRunning().endState());
+    notReady.setSpec(
+        new io.fabric8.kubernetes.api.model.PodSpecBuilder()
+            .addNewContainer()
+            .withName("app")
+            .withNewReadinessProbe()
+            .withNewHttpGet()
+            .withPath("/healthz")
+            .withNewPort(8080)
+            .endHttpGet()
+            .endReadinessProbe()
+            .endContainer()
+            .build());
+
+    assertThat(PodProblems.of(HEALTHY, List.of(notReady)))
+        .isEqualTo("pod shop-web-7f9c: container app is running, its readiness probe not passing");
+  }
+
+  @Test
+  void aRunningContainerWithoutAProbeIsNoProblem() {
+    Pod starting =
+        pod(
+            gateOk(),
+            app().withStarted(true).withNewState().withNewRunning().endRunning().endState());
+    assertThat(PodProblems.of(HEALTHY, List.of(starting))).isNull();
+  }
 }

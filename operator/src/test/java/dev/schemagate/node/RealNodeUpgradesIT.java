@@ -68,13 +68,14 @@ class RealNodeUpgradesIT {
       assertThat(app(crashing).getLastState().getTerminated().getExitCode()).isEqualTo(3);
       assertThat(shop.jobs()).as("the new revision was migrated").hasSize(2);
       // The kubelet flips the container between waiting (CrashLoopBackOff), running and
-      // terminated; the status names the crash loop while the kubelet waits to restart it.
+      // terminated; the status names the crash loop while the kubelet waits to restart it, and
+      // its restarts and last exit in between.
       AppDeployment saysWhy =
           shop.awaitAppd(
               a ->
                   condition(a, "Ready")
                       .map(Condition::getMessage)
-                      .filter(m -> m.contains("CrashLoopBackOff"))
+                      .filter(m -> m.contains("CrashLoopBackOff") || m.contains("last exit 3"))
                       .isPresent(),
               Duration.ofMinutes(1));
       System.out.printf(
