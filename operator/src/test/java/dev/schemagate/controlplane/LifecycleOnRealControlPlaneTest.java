@@ -875,17 +875,7 @@ class LifecycleOnRealControlPlaneTest {
 
     try (StatusHistory history = StatusHistory.watch(client, namespace)) {
       upgradeTo("shop:2", "KeepRunning");
-      AppDeployment ready =
-          await()
-              .atMost(TIMEOUT)
-              .until(
-                  this::get,
-                  a ->
-                      a.getStatus().getPhase() == Phase.Ready
-                          && "shop:2".equals(a.getSpec().getImage())
-                          && a.getMetadata()
-                              .getGeneration()
-                              .equals(a.getStatus().getObservedGeneration()));
+      AppDeployment ready = awaitPhase(Phase.Ready);
       String revision = ready.getStatus().getRevision();
 
       assertThat(podsAtContract)
@@ -937,17 +927,7 @@ class LifecycleOnRealControlPlaneTest {
                 get().getStatus().getPhase() == Phase.Ready && image("shop-api").equals("shop:2"));
 
     upgradeTo("shop:1", "KeepRunning");
-    AppDeployment back =
-        await()
-            .atMost(TIMEOUT)
-            .until(
-                this::get,
-                a ->
-                    a.getStatus().getPhase() == Phase.Ready
-                        && "shop:1".equals(a.getSpec().getImage())
-                        && a.getMetadata()
-                            .getGeneration()
-                            .equals(a.getStatus().getObservedGeneration()));
+    AppDeployment back = awaitPhase(Phase.Ready);
     assertThat(image("shop-api")).isEqualTo("shop:1");
     assertThat(image("shop-worker")).isEqualTo("shop:1");
     assertThat(jobs()).as("a rollback runs no migration").hasSize(2);
