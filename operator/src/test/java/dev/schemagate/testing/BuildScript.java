@@ -59,7 +59,7 @@ public final class BuildScript {
         new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       // Reading stdout cannot hang longer than the process: the script holds no other writer.
-      Thread heartbeat = heartbeat(start, what);
+      java.util.concurrent.ScheduledExecutorService heartbeat = heartbeat(start, what);
       try {
         for (String line; (line = out.readLine()) != null; ) {
           if (!line.isBlank()) {
@@ -67,7 +67,7 @@ public final class BuildScript {
           }
         }
       } finally {
-        heartbeat.interrupt();
+        heartbeat.shutdownNow();
       }
       if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
         process.destroyForcibly();
@@ -96,25 +96,22 @@ public final class BuildScript {
   }
 
   /** Prints a line every minute while a long build runs, so CI logs show it is alive. */
-  private static Thread heartbeat(long start, String what) {
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  Thread.sleep(60_000);
-                  long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-                  System.err.printf(
-                      "[build] still building %s (%d s so far; later runs use the cache)%n",
-                      what, seconds);
-                }
-              } catch (InterruptedException done) {
-                // finished
-              }
-            },
-            "build-heartbeat");
-    thread.setDaemon(true);
-    thread.start();
-    return thread;
+  private static java.util.concurrent.ScheduledExecutorService heartbeat(long start, String what) {
+    java.util.concurrent.ScheduledExecutorService heartbeat =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "build-heartbeat");
+              thread.setDaemon(true);
+              return thread;
+            });
+    heartbeat.scheduleAtFixedRate(
+        () ->
+            System.err.printf(
+                "[build] still building %s (%d s so far; later runs use the cache)%n",
+                what, (System.nanoTime() - start) / 1_000_000_000L),
+        1,
+        1,
+        java.util.concurrent.TimeUnit.MINUTES);
+    return heartbeat;
   }
 }
