@@ -111,15 +111,11 @@ class LifecycleEndToEndTest {
   }
 
   private AppDeployment awaitPhase(Phase phase) {
-    return world.awaitStatus(
-        "shop",
-        a ->
-            a.getStatus().getPhase() == phase
-                && a.getMetadata().getGeneration().equals(a.getStatus().getObservedGeneration()));
+    return world.awaitPhase("shop", phase);
   }
 
   private AppDeployment edit(java.util.function.Consumer<AppDeployment> change) {
-    return dev.schemagate.testing.UserEdit.edit(client, world.namespace, "shop", change);
+    return world.edit("shop", change);
   }
 
   private static String condition(AppDeployment appd, String type) {

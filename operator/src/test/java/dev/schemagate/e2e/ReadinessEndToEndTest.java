@@ -76,7 +76,7 @@ class ReadinessEndToEndTest {
   }
 
   private AppDeployment edit(java.util.function.Consumer<AppDeployment> change) {
-    return dev.schemagate.testing.UserEdit.edit(client, world.namespace, "shop", change);
+    return world.edit("shop", change);
   }
 
   private static Condition condition(AppDeployment appd, String type) {

@@ -16,7 +16,6 @@ import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
 import dev.schemagate.testing.LifecycleHarness;
 import dev.schemagate.testing.StatusHistory;
-import dev.schemagate.testing.UserEdit;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -72,15 +71,11 @@ class SchemaEvolutionEndToEndTest {
   }
 
   private AppDeployment awaitPhase(Phase phase) {
-    return world.awaitStatus(
-        "shop",
-        a ->
-            a.getStatus().getPhase() == phase
-                && a.getMetadata().getGeneration().equals(a.getStatus().getObservedGeneration()));
+    return world.awaitPhase("shop", phase);
   }
 
   private AppDeployment edit(Consumer<AppDeployment> change) {
-    return UserEdit.edit(client, world.namespace, "shop", change);
+    return world.edit("shop", change);
   }
 
   private static RolloutSpec rollout(AppDeployment appd) {

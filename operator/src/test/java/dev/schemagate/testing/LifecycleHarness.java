@@ -240,6 +240,20 @@ public final class LifecycleHarness implements AutoCloseable {
         .until(() -> get(name), a -> a != null && a.getStatus() != null && condition.test(a));
   }
 
+  /** Waits until the AppDeployment is in {@code phase} for its current generation. */
+  public AppDeployment awaitPhase(String name, dev.schemagate.api.Phase phase) {
+    return awaitStatus(
+        name,
+        a ->
+            a.getStatus().getPhase() == phase
+                && a.getMetadata().getGeneration().equals(a.getStatus().getObservedGeneration()));
+  }
+
+  /** A user's edit of the AppDeployment's spec, as {@link UserEdit} makes it. */
+  public AppDeployment edit(String name, java.util.function.Consumer<AppDeployment> change) {
+    return UserEdit.edit(client, namespace, name, change);
+  }
+
   public List<Job> jobs() {
     return client.batch().v1().jobs().inNamespace(namespace).list().getItems();
   }
