@@ -43,9 +43,15 @@ class LongOutageTest extends RigScenarios {
       rig.startOperator(counted);
       rig.world.apply(APP);
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> checks.get() >= 2);
-      AppDeployment waiting = rig.world.get("shop");
-      assertThat(Awaits.reasonOf(waiting, "SchemaVerified")).isEqualTo("DatabaseUnreachable");
+      // The check is counted before its status is written: wait for both, a retry and its status.
+      AppDeployment waiting =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> rig.world.get("shop"),
+                  a ->
+                      checks.get() >= 2
+                          && "DatabaseUnreachable".equals(Awaits.reasonOf(a, "SchemaVerified")));
       assertThat(Awaits.statusOf(waiting, "Stalled")).isEqualTo("False");
       pg.up();
 
