@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Runs the test class on a real one-node cluster on this machine ({@code scripts/local-cluster.sh}:
  * etcd, kube-apiserver, controller-manager, scheduler, containerd + runc, kubelet, kube-proxy, a
  * host PostgreSQL and Redis) with the images of {@code scripts/images.sh} (pause, busybox and the
- * product image built from the project's Dockerfile), see {@link RealNodeExtension}.
+ * product image built from the project's Dockerfile) and the operator installed on it by the real
+ * helm from the chart ({@link OperatorChart}), see {@link RealNodeExtension}.
  *
  * <p>Inject a {@link Node} or a {@code KubernetesClient} (admin) as parameters, or into static
  * non-final fields of those types. All annotated classes of a JVM share the one node: it is brought

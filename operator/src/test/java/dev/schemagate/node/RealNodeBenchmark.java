@@ -44,8 +44,7 @@ class RealNodeBenchmark {
   static KubernetesClient admin;
 
   @BeforeAll
-  static void installTheOperatorWithHelm() {
-    OperatorChart.ensureInstalled(node);
+  static void printTheMachine() {
     System.out.printf(
         "%s machine: %d cores, %s; load average at start %s%n",
         BENCH, Runtime.getRuntime().availableProcessors(), memTotal(), loadAverage());

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Brings up the {@link Node} once per JVM: {@code scripts/local-cluster.sh up} then {@code
  * scripts/images.sh} (both idempotent and cached), kept in the root {@link ExtensionContext.Store},
- * whose close at the end of the run takes the node down again ({@code local-cluster.sh down}).
+ * whose close at the end of the run takes the node down again ({@code local-cluster.sh down}); then
+ * installs the operator with helm ({@link OperatorChart}), once per node.
  *
  * <p>Does not clash with {@code @RealKubernetes}: those planes run their own etcd and API server on
  * free ephemeral 127.0.0.1 ports with files in a temporary directory, this node uses fixed ports
@@ -37,6 +38,7 @@ public final class RealNodeExtension implements BeforeAllCallback, ParameterReso
         missing.isEmpty(),
         () -> "this machine cannot run containers, so no real node: " + String.join("; ", missing));
     Node node = node(context);
+    OperatorChart.ensureInstalled(node);
     injectStaticFields(context.getRequiredTestClass(), node);
   }
 

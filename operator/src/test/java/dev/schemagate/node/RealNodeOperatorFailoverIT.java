@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -40,11 +39,6 @@ class RealNodeOperatorFailoverIT {
 
   static Node node;
   static KubernetesClient admin;
-
-  @BeforeAll
-  static void installTheOperatorWithHelm() {
-    OperatorChart.ensureInstalled(node);
-  }
 
   @Test
   void theOperatorPodDeletedMidMigrationLeavesOneJob() {

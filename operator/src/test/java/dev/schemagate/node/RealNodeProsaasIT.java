@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +34,6 @@ class RealNodeProsaasIT {
 
   static Node node;
   static KubernetesClient admin;
-
-  @BeforeAll
-  static void installTheOperatorWithHelm() {
-    OperatorChart.ensureInstalled(node);
-  }
 
   @Test
   void theExampleAppliedWithKustomizeBecomesReadyAndItsWorkerUsesTheDatabaseAndRedis()

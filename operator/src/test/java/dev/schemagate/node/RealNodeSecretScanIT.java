@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +23,6 @@ class RealNodeSecretScanIT {
 
   static Node node;
   static KubernetesClient admin;
-
-  @BeforeAll
-  static void installTheOperatorWithHelm() {
-    OperatorChart.ensureInstalled(node);
-  }
 
   @Test
   void noSecretValueShowsUpAnywhereInTheCluster() {

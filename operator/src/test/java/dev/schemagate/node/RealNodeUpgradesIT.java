@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -38,11 +37,6 @@ class RealNodeUpgradesIT {
 
   static Node node;
   static KubernetesClient admin;
-
-  @BeforeAll
-  static void installTheOperatorWithHelm() {
-    OperatorChart.ensureInstalled(node);
-  }
 
   @Test
   void newPodsThatCrashLoopLeaveTheOldVersionServingAndNeverReady() {
