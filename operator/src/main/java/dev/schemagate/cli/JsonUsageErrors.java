@@ -2,7 +2,7 @@ package dev.schemagate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.schemagate.secrets.Masker;
+import dev.schemagate.masking.Masker;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;

@@ -42,7 +42,10 @@ class PackageRulesTest {
         .layer("building blocks")
         .definedBy(
             "dev.schemagate.schema..",
-            "dev.schemagate.secrets..",
+            "dev.schemagate.masking..",
+            "dev.schemagate.connection..",
+            "dev.schemagate.env..",
+            "dev.schemagate.diagnostics..",
             "dev.schemagate.probe..",
             "dev.schemagate.metrics..")
         .layer("api")

@@ -1,11 +1,11 @@
 package dev.schemagate.migration.flyway;
 
+import dev.schemagate.connection.PostgresConnectionInfo;
+import dev.schemagate.env.ResolvedEnv;
+import dev.schemagate.masking.Masker;
 import dev.schemagate.schema.SqlFailures;
 import dev.schemagate.schema.VerificationOutcome;
 import dev.schemagate.schema.VerificationReason;
-import dev.schemagate.secrets.Masker;
-import dev.schemagate.secrets.PostgresConnectionInfo;
-import dev.schemagate.secrets.ResolvedEnv;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.schemagate.secrets.Masker;
+import dev.schemagate.masking.Masker;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.schemagate.migration.flyway;
 
-import dev.schemagate.secrets.ConnectionParameters;
-import dev.schemagate.secrets.PostgresConnectionInfo;
+import dev.schemagate.connection.ConnectionParameters;
+import dev.schemagate.connection.PostgresConnectionInfo;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -3,7 +3,7 @@ package dev.schemagate.migration.flyway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.schemagate.secrets.Masker;
+import dev.schemagate.masking.Masker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Proxy;

@@ -2,7 +2,7 @@ package dev.schemagate.migration.flyway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.schemagate.secrets.PostgresConnectionInfo;
+import dev.schemagate.connection.PostgresConnectionInfo;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
