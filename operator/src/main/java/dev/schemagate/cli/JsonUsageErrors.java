@@ -43,7 +43,7 @@ final class JsonUsageErrors implements CommandLine.IParameterExceptionHandler {
       return true;
     }
     return list.stream().noneMatch(a -> a.startsWith("--log-format"))
-        && LogFormat.json.name().equals(env.get("SCHEMAGATE_LOG_FORMAT"));
+        && LogFormat.json.name().equals(env.get(LoggingOptions.FORMAT_ENV));
   }
 
   @Override

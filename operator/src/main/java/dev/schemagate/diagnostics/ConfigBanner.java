@@ -37,7 +37,7 @@ public final class ConfigBanner {
 
   /** Always shown, before the names of {@code spec.diagnostics.env}. */
   public static final List<String> ALWAYS_SHOWN =
-      List.of("DATABASE_URL", "REDIS_URL", "SERVICE_ROLE");
+      List.of("DATABASE_URL", "REDIS_URL", ServiceRole.ENV_NAME);
 
   private static final String NOT_SET = "(not set)";
 

@@ -195,9 +195,7 @@ final class Observer {
 
   private static String retryToken(AppDeployment resource) {
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
-    return annotations == null
-        ? ""
-        : annotations.getOrDefault(LifecyclePlanner.RETRY_ANNOTATION, "");
+    return annotations == null ? "" : annotations.getOrDefault(Labels.RETRY, "");
   }
 
   private static Job jobTheCacheMayMiss(
