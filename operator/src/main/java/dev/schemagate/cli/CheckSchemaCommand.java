@@ -1,5 +1,6 @@
 package dev.schemagate.cli;
 
+import dev.schemagate.env.ServiceRole;
 import dev.schemagate.gate.GateEnvironment;
 import dev.schemagate.gate.GateSettings;
 import dev.schemagate.gate.SchemaGate;
@@ -106,7 +107,7 @@ final class CheckSchemaCommand implements Callable<Integer> {
       paramLabel = "<role>",
       description =
           "The component's role, named in the diagnostics title. Env: "
-              + GateSettings.ROLE_ENV
+              + ServiceRole.ENV_NAME
               + ". Default: "
               + GateSettings.DEFAULT_ROLE
               + ".")

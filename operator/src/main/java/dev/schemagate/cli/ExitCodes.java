@@ -1,7 +1,7 @@
 package dev.schemagate.cli;
 
 import dev.schemagate.gate.SchemaGate;
-import dev.schemagate.migration.flyway.FlywayMigration;
+import dev.schemagate.migrate.FlywayMigration;
 
 /** Exit codes shared by the subcommands. */
 final class ExitCodes {
@@ -19,7 +19,7 @@ final class ExitCodes {
   static final int DATABASE_UNAVAILABLE = SchemaGate.EXIT_UNREACHABLE;
 
   /** check-schema: requirements, database URL or an option is missing or invalid. */
-  static final int CONFIGURATION = 3;
+  static final int CONFIGURATION = SchemaGate.EXIT_CONFIGURATION;
 
   /** migrate: a migration failed (rolled back when transactional), or validation failed. */
   static final int MIGRATION_FAILED = FlywayMigration.EXIT_FAILED;

@@ -2,7 +2,7 @@ package dev.schemagate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.schemagate.secrets.Masker;
+import dev.schemagate.masking.Masker;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -43,7 +43,7 @@ final class JsonUsageErrors implements CommandLine.IParameterExceptionHandler {
       return true;
     }
     return list.stream().noneMatch(a -> a.startsWith("--log-format"))
-        && LogFormat.json.name().equals(env.get("SCHEMAGATE_LOG_FORMAT"));
+        && LogFormat.json.name().equals(env.get(LoggingOptions.FORMAT_ENV));
   }
 
   @Override

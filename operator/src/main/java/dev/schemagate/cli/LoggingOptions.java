@@ -5,12 +5,17 @@ import picocli.CommandLine.Option;
 /** Log format and level, shared by every subcommand. */
 final class LoggingOptions {
 
+  /** The environment variable that sets --log-format. */
+  static final String FORMAT_ENV = "SCHEMAGATE_LOG_FORMAT";
+
   @Option(
       names = "--log-format",
-      defaultValue = "${env:SCHEMAGATE_LOG_FORMAT:-text}",
+      defaultValue = "${env:" + FORMAT_ENV + ":-text}",
       description =
           "text (human-readable) or json (one JSON object per line, for log collectors)."
-              + " Env: SCHEMAGATE_LOG_FORMAT. Default: ${DEFAULT-VALUE}.")
+              + " Env: "
+              + FORMAT_ENV
+              + ". Default: ${DEFAULT-VALUE}.")
   LogFormat format;
 
   @Option(

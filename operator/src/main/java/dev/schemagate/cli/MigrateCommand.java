@@ -1,9 +1,9 @@
 package dev.schemagate.cli;
 
 import dev.schemagate.gate.GateEnvironment;
-import dev.schemagate.migration.flyway.FlywayMigration;
-import dev.schemagate.migration.flyway.FlywaySettings;
-import dev.schemagate.migration.flyway.MigrateSettings;
+import dev.schemagate.migrate.FlywayMigration;
+import dev.schemagate.migrate.FlywaySettings;
+import dev.schemagate.migrate.MigrateSettings;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

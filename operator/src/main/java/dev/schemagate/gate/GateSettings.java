@@ -1,5 +1,6 @@
 package dev.schemagate.gate;
 
+import dev.schemagate.env.ServiceRole;
 import dev.schemagate.schema.RequirementsEncoding;
 import dev.schemagate.schema.SchemaRequirements;
 import java.io.IOException;
@@ -43,7 +44,6 @@ public record GateSettings(
   public static final String TIMEOUT_ENV = "SCHEMAGATE_CHECK_TIMEOUT";
   public static final String ATTEMPTS_ENV = "SCHEMAGATE_CHECK_ATTEMPTS";
   public static final String RETRY_DELAY_ENV = "SCHEMAGATE_CHECK_RETRY_DELAY";
-  public static final String ROLE_ENV = "SERVICE_ROLE";
   public static final String DIAGNOSTICS_ENV = "SCHEMAGATE_DIAGNOSTICS_ENV";
 
   public static final String DEFAULT_TIMEOUT = "10";
@@ -96,7 +96,7 @@ public record GateSettings(
             "--retry-delay",
             RETRY_DELAY_ENV,
             pick(options.retryDelay(), env, RETRY_DELAY_ENV, DEFAULT_RETRY_DELAY));
-    String role = pick(options.role(), env, ROLE_ENV, DEFAULT_ROLE);
+    String role = pick(options.role(), env, ServiceRole.ENV_NAME, DEFAULT_ROLE);
     String diagnostics = pick(options.diagnosticsEnv(), env, DIAGNOSTICS_ENV, "");
     List<String> names =
         Arrays.stream(diagnostics.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();

@@ -1,15 +1,16 @@
 package dev.schemagate.gate;
 
+import dev.schemagate.connection.PostgresConnectionInfo;
+import dev.schemagate.diagnostics.ConfigBanner;
+import dev.schemagate.env.ResolvedEnv;
+import dev.schemagate.env.ServiceRole;
+import dev.schemagate.masking.Masker;
 import dev.schemagate.schema.FlywayCheck;
 import dev.schemagate.schema.SchemaReport;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.schema.SchemaVerifier;
 import dev.schemagate.schema.VerificationOutcome;
 import dev.schemagate.schema.VerificationReason;
-import dev.schemagate.secrets.ConfigBanner;
-import dev.schemagate.secrets.Masker;
-import dev.schemagate.secrets.PostgresConnectionInfo;
-import dev.schemagate.secrets.ResolvedEnv;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public final class SchemaGate {
               : options.databaseUrlEnv();
       knowSecret(env.get(urlEnv));
       knowSecret(env.get(GateSettings.DEFAULT_DATABASE_URL_ENV));
-      String role = options.role() != null ? options.role() : env.get(GateSettings.ROLE_ENV);
+      String role = options.role() != null ? options.role() : env.get(ServiceRole.ENV_NAME);
       print(ConfigBanner.atBoot(role, List.of(), resolved).render());
       return configurationError(e);
     }

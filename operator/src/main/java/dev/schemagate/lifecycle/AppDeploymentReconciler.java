@@ -2,11 +2,11 @@ package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentStatus;
+import dev.schemagate.env.Resolution;
+import dev.schemagate.env.SecretResolver;
+import dev.schemagate.masking.Masker;
+import dev.schemagate.masking.logback.LogGuard;
 import dev.schemagate.metrics.LifecycleMetrics;
-import dev.schemagate.secrets.Masker;
-import dev.schemagate.secrets.Resolution;
-import dev.schemagate.secrets.SecretResolver;
-import dev.schemagate.secrets.logback.LogGuard;
 import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,7 +1,7 @@
 package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
-import dev.schemagate.secrets.SecretResolver;
+import dev.schemagate.env.SecretResolver;
 
 /** The checks that need I/O beyond Kubernetes: the schema verification and the Redis PING. */
 public interface DependencyChecks {

@@ -1,7 +1,7 @@
 package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
-import dev.schemagate.secrets.Masker;
+import dev.schemagate.masking.Masker;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -77,9 +77,8 @@ import java.util.Objects;
 public final class LifecyclePlanner {
 
   /** The annotation a user sets to a new value to retry a failed revision. */
-  public static final String RETRY_ANNOTATION = Labels.RETRY;
-
   static final int HISTORY_LENGTH = 10;
+
   static final Duration MIN_BACKOFF = Duration.ofSeconds(5);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   static final Duration CONFIG_RECHECK = Duration.ofMinutes(1);
@@ -420,7 +419,7 @@ public final class LifecyclePlanner {
         failed(
             kind,
             attempt,
-            "the Job is gone; set annotation " + RETRY_ANNOTATION + " to a new value to retry");
+            "the Job is gone; set annotation " + Labels.RETRY + " to a new value to retry");
         return true;
       }
       if (!jobWasCreated(attempt)) {
@@ -432,7 +431,7 @@ public final class LifecyclePlanner {
           "Job "
               + attempt.getJobName()
               + " was deleted before it finished; it is not re-run on its own: set annotation "
-              + RETRY_ANNOTATION
+              + Labels.RETRY
               + " to a new value to retry");
       attempt.setFinishedAt(o.now().toString());
       events.add(new Plan.Note(true, kind.event + "JobDeleted", attempt.getMessage()));
@@ -488,7 +487,7 @@ public final class LifecyclePlanner {
         }
         case Failed -> {
           if (!Objects.equals(job.retryToken(), o.retryToken())) {
-            actions.add(new DeleteJob(job.name(), "retry requested through " + RETRY_ANNOTATION));
+            actions.add(new DeleteJob(job.name(), "retry requested through " + Labels.RETRY));
             attempt.setState(MigrationState.Pending);
             attempt.setMessage("retrying: deleting the failed Job " + job.name());
             status.setPhase(kind.phase);
@@ -571,7 +570,7 @@ public final class LifecyclePlanner {
                 + "; revision "
                 + o.revision()
                 + " keeps serving; set annotation "
-                + RETRY_ANNOTATION
+                + Labels.RETRY
                 + " to a new value to retry");
       }
     }

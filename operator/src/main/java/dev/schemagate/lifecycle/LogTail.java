@@ -1,6 +1,6 @@
 package dev.schemagate.lifecycle;
 
-import dev.schemagate.secrets.Masker;
+import dev.schemagate.masking.Masker;
 
 /**
  * What of a failed migration pod's log goes into {@code status.migration.logTail}: its last {@value

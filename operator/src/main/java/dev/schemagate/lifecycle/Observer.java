@@ -7,9 +7,9 @@ import dev.schemagate.api.FlywayConfigMapRef;
 import dev.schemagate.api.FlywayMigrationSpec;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.MigrationStatus;
+import dev.schemagate.env.Resolution;
+import dev.schemagate.env.SecretResolver;
 import dev.schemagate.schema.SchemaRequirements;
-import dev.schemagate.secrets.Resolution;
-import dev.schemagate.secrets.SecretResolver;
 import dev.schemagate.workload.ComponentDeployments;
 import dev.schemagate.workload.Labels;
 import dev.schemagate.workload.PodPolicy;
@@ -195,9 +195,7 @@ final class Observer {
 
   private static String retryToken(AppDeployment resource) {
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
-    return annotations == null
-        ? ""
-        : annotations.getOrDefault(LifecyclePlanner.RETRY_ANNOTATION, "");
+    return annotations == null ? "" : annotations.getOrDefault(Labels.RETRY, "");
   }
 
   private static Job jobTheCacheMayMiss(

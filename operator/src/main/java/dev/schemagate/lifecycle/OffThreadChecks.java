@@ -2,8 +2,8 @@ package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.env.SecretResolver;
 import dev.schemagate.lifecycle.Checks.CheckResult;
-import dev.schemagate.secrets.SecretResolver;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

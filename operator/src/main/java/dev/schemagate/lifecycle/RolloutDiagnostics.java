@@ -2,9 +2,9 @@ package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.ComponentSpec;
-import dev.schemagate.secrets.ConfigBanner;
-import dev.schemagate.secrets.EnvResolver;
-import dev.schemagate.secrets.ResolvedEnv;
+import dev.schemagate.diagnostics.ConfigBanner;
+import dev.schemagate.env.EnvResolver;
+import dev.schemagate.env.ResolvedEnv;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,7 @@
 package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
+import dev.schemagate.workload.Labels;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +25,6 @@ public final class SpecOrRetryChanged implements OnUpdateFilter<AppDeployment> {
 
   private static String retry(AppDeployment resource) {
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(LifecyclePlanner.RETRY_ANNOTATION);
+    return annotations == null ? null : annotations.get(Labels.RETRY);
   }
 }

@@ -1,7 +1,7 @@
 package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeploymentStatus;
-import dev.schemagate.secrets.Masker;
+import dev.schemagate.masking.Masker;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /** Passes every free-text field of a status through the masker before it is written. */

@@ -2,8 +2,8 @@ package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentStatus;
+import dev.schemagate.masking.Masker;
 import dev.schemagate.metrics.LifecycleMetrics;
-import dev.schemagate.secrets.Masker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;

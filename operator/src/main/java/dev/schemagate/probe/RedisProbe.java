@@ -1,7 +1,7 @@
 package dev.schemagate.probe;
 
+import dev.schemagate.masking.Masker;
 import dev.schemagate.probe.RedisProbeResult.Reason;
-import dev.schemagate.secrets.Masker;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.RedisClient;

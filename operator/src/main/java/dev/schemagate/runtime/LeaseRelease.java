@@ -1,6 +1,6 @@
 package dev.schemagate.runtime;
 
-import dev.schemagate.secrets.Masker;
+import dev.schemagate.masking.Masker;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

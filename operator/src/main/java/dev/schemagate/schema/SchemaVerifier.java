@@ -1,7 +1,7 @@
 package dev.schemagate.schema;
 
-import dev.schemagate.secrets.ConnectionParameters;
-import dev.schemagate.secrets.PostgresConnectionInfo;
+import dev.schemagate.connection.ConnectionParameters;
+import dev.schemagate.connection.PostgresConnectionInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

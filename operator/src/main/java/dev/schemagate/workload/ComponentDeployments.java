@@ -3,7 +3,7 @@ package dev.schemagate.workload;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
-import dev.schemagate.secrets.ServiceRole;
+import dev.schemagate.env.ServiceRole;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;

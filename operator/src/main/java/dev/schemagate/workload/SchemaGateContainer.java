@@ -3,11 +3,13 @@ package dev.schemagate.workload;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.diagnostics.ConfigBanner;
+import dev.schemagate.env.JvmStartVariables;
+import dev.schemagate.env.ResolvedEnv;
+import dev.schemagate.gate.GateSettings;
+import dev.schemagate.migrate.MigrateSettings;
 import dev.schemagate.schema.RequirementsEncoding;
 import dev.schemagate.schema.SchemaRequirements;
-import dev.schemagate.secrets.ConfigBanner;
-import dev.schemagate.secrets.JvmStartVariables;
-import dev.schemagate.secrets.ResolvedEnv;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -38,9 +40,9 @@ import java.util.regex.Pattern;
 public final class SchemaGateContainer {
 
   public static final String NAME = "schema-gate";
-  static final String DATABASE_URL_VARIABLE = "SCHEMAGATE_DATABASE_URL";
-  static final String REQUIREMENTS_VARIABLE = "SCHEMAGATE_SCHEMA_REQUIREMENTS";
-  static final String DIAGNOSTICS_VARIABLE = "SCHEMAGATE_DIAGNOSTICS_ENV";
+
+  /** Where the gate finds the database URL: the variable migrate reads by default as well. */
+  static final String DATABASE_URL_VARIABLE = MigrateSettings.DEFAULT_DATABASE_URL_ENV;
 
   /** The gate's own settings; the app's variables of these names never reach it. */
   static final String OWN_PREFIX = "SCHEMAGATE_";
@@ -110,7 +112,7 @@ public final class SchemaGateContainer {
     return pod.getInitContainers().stream()
         .filter(c -> NAME.equals(c.getName()) && c.getEnv() != null)
         .flatMap(c -> c.getEnv().stream())
-        .filter(e -> REQUIREMENTS_VARIABLE.equals(e.getName()))
+        .filter(e -> GateSettings.REQUIREMENTS_ENV.equals(e.getName()))
         .map(EnvVar::getValue)
         .findFirst()
         .orElse(null);
@@ -138,9 +140,9 @@ public final class SchemaGateContainer {
             .endSecretKeyRef()
             .endValueFrom()
             .build());
-    env.add(new EnvVar(REQUIREMENTS_VARIABLE, encodedRequirements(spec), null));
+    env.add(new EnvVar(GateSettings.REQUIREMENTS_ENV, encodedRequirements(spec), null));
     if (diagnostics != null) {
-      env.add(new EnvVar(DIAGNOSTICS_VARIABLE, String.join(",", diagnostics), null));
+      env.add(new EnvVar(GateSettings.DIAGNOSTICS_ENV, String.join(",", diagnostics), null));
     }
     List<String> secretNames = new ArrayList<>(shown.secretNames());
     secretNames.add(DATABASE_URL_VARIABLE);

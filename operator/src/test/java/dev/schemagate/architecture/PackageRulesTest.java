@@ -36,13 +36,16 @@ class PackageRulesTest {
         .layer("lifecycle")
         .definedBy("dev.schemagate.lifecycle..")
         .layer("workloads")
-        .definedBy("dev.schemagate.workload..", "dev.schemagate.migration..")
-        .layer("in-pod gate")
-        .definedBy("dev.schemagate.gate..")
+        .definedBy("dev.schemagate.workload..")
+        .layer("in-pod commands")
+        .definedBy("dev.schemagate.gate..", "dev.schemagate.migrate..")
         .layer("building blocks")
         .definedBy(
             "dev.schemagate.schema..",
-            "dev.schemagate.secrets..",
+            "dev.schemagate.masking..",
+            "dev.schemagate.connection..",
+            "dev.schemagate.env..",
+            "dev.schemagate.diagnostics..",
             "dev.schemagate.probe..",
             "dev.schemagate.metrics..")
         .layer("api")
@@ -55,10 +58,11 @@ class PackageRulesTest {
         .mayOnlyBeAccessedByLayers("process")
         .whereLayer("workloads")
         .mayOnlyBeAccessedByLayers("commands", "process", "lifecycle")
-        .whereLayer("in-pod gate")
+        .whereLayer("in-pod commands")
         .mayOnlyBeAccessedByLayers("commands", "workloads")
         .whereLayer("building blocks")
-        .mayOnlyBeAccessedByLayers("commands", "process", "lifecycle", "workloads", "in-pod gate")
+        .mayOnlyBeAccessedByLayers(
+            "commands", "process", "lifecycle", "workloads", "in-pod commands")
         .check(MAIN);
   }
 }

@@ -341,7 +341,7 @@ class LifecycleEndToEndTest {
                 + "    - name: PAYMENTS\n"
                 + "      valueFrom: {secretKeyRef: {name: app-keys, key: payments}}\n"));
     awaitPhase(Phase.Ready);
-    assertThat(dev.schemagate.secrets.logback.LogGuard.masker().maskText("key " + value))
+    assertThat(dev.schemagate.masking.logback.LogGuard.masker().maskText("key " + value))
         .doesNotContain(value);
 
     client.resources(AppDeployment.class).inNamespace(world.namespace).withName("shop").delete();
@@ -350,7 +350,7 @@ class LifecycleEndToEndTest {
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
-                dev.schemagate.secrets.logback.LogGuard.masker()
+                dev.schemagate.masking.logback.LogGuard.masker()
                     .maskText("key " + value)
                     .contains(value));
   }

@@ -2,7 +2,7 @@ package dev.schemagate.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.schemagate.secrets.Masker;
+import dev.schemagate.masking.Masker;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;

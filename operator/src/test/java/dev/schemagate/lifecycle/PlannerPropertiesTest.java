@@ -11,6 +11,7 @@ import dev.schemagate.lifecycle.Action.DeleteJob;
 import dev.schemagate.lifecycle.Action.EnsureDeployment;
 import dev.schemagate.lifecycle.Checks.CheckResult;
 import dev.schemagate.testing.ShopApp;
+import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.time.Instant;
@@ -258,9 +259,7 @@ class PlannerPropertiesTest {
         }
         case RETRY_ANNOTATION -> {
           retries++;
-          resource
-              .getMetadata()
-              .setAnnotations(Map.of(LifecyclePlanner.RETRY_ANNOTATION, retryToken()));
+          resource.getMetadata().setAnnotations(Map.of(Labels.RETRY, retryToken()));
         }
         case DATABASE_DOWN -> databaseUp = false;
         case DATABASE_UP -> databaseUp = true;

@@ -3,10 +3,10 @@ package dev.schemagate.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.api.AppDeployment;
+import dev.schemagate.env.SecretResolver;
 import dev.schemagate.lifecycle.Checks;
 import dev.schemagate.lifecycle.Checks.CheckResult;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
-import dev.schemagate.secrets.SecretResolver;
 import dev.schemagate.testing.ShopApp;
 import dev.schemagate.testing.SilentDatabase;
 import dev.schemagate.testing.TestPostgres;

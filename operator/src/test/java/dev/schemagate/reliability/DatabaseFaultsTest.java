@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.Phase;
+import dev.schemagate.env.SecretResolver;
 import dev.schemagate.lifecycle.Checks;
 import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.lifecycle.RevisionRecordRequest;
-import dev.schemagate.secrets.SecretResolver;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
 import dev.schemagate.testing.StatusHistory;
 import java.util.concurrent.atomic.AtomicInteger;

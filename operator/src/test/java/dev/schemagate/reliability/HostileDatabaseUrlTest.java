@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.cli.SchemagateCli;
+import dev.schemagate.env.SecretResolver;
 import dev.schemagate.gate.GateEnvironment;
 import dev.schemagate.lifecycle.Checks.CheckResult;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
-import dev.schemagate.secrets.SecretResolver;
 import dev.schemagate.testing.DriverClassParameters;
 import dev.schemagate.testing.DriverTrap;
 import dev.schemagate.testing.ShopApp;

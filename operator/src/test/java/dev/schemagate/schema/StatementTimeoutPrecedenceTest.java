@@ -3,7 +3,7 @@ package dev.schemagate.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.schemagate.secrets.PostgresConnectionInfo;
+import dev.schemagate.connection.PostgresConnectionInfo;
 import dev.schemagate.testing.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;

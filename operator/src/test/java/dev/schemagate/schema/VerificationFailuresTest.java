@@ -3,9 +3,9 @@ package dev.schemagate.schema;
 import static dev.schemagate.testing.TestPostgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.schemagate.connection.PostgresConnectionInfo;
 import dev.schemagate.schema.SchemaRequirements.Flyway;
 import dev.schemagate.schema.SchemaRequirements.Table;
-import dev.schemagate.secrets.PostgresConnectionInfo;
 import dev.schemagate.testing.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

@@ -166,7 +166,7 @@ class ComponentDeploymentsTest {
     assertThat(pod.getAutomountServiceAccountToken()).isTrue();
     assertThat(pod.getServiceAccountName()).isEqualTo("reports-reader");
     assertThat(
-            dev.schemagate.migration.MigrationJobs.build(appd, "j", "abcdef0123", "", IMAGE)
+            dev.schemagate.workload.MigrationJobs.build(appd, "j", "abcdef0123", "", IMAGE)
                 .getSpec()
                 .getTemplate()
                 .getSpec()

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.cli.SchemagateCli;
+import dev.schemagate.diagnostics.ConfigBanner;
 import dev.schemagate.gate.GateEnvironment;
 import dev.schemagate.gate.SchemaGate;
-import dev.schemagate.secrets.ConfigBanner;
 import io.fabric8.kubernetes.api.model.ConfigMapEnvSource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -125,7 +125,7 @@ class SchemaGateEnvironmentTest {
 
     assertThat(names)
         .as("nothing that changes how the gate's JVM starts, from env or envFrom")
-        .doesNotContainAnyElementsOf(dev.schemagate.secrets.JvmStartVariables.NAMES)
+        .doesNotContainAnyElementsOf(dev.schemagate.env.JvmStartVariables.NAMES)
         .doesNotContain("WORKER_QUEUE", "SCHEMAGATE_SCHEMA_REQUIREMENTS_FILE");
     assertThat(gate.getEnvFrom()).as("no envFrom: it would bring every key").isEmpty();
     assertThat(names)

@@ -2,7 +2,7 @@ package dev.schemagate.sandbox;
 
 import dev.schemagate.cli.LogFormat;
 import dev.schemagate.cli.Logging;
-import dev.schemagate.secrets.Masker;
+import dev.schemagate.masking.Masker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

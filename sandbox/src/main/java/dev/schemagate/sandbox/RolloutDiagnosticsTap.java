@@ -6,7 +6,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.core.AppenderBase;
-import dev.schemagate.secrets.logback.MaskedMessageConverter;
+import dev.schemagate.masking.logback.MaskedMessageConverter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;

@@ -1,6 +1,6 @@
 package dev.schemagate.sandbox.bench;
 
-import dev.schemagate.secrets.logback.LogGuard;
+import dev.schemagate.masking.logback.LogGuard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

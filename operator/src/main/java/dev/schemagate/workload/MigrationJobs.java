@@ -1,0 +1,192 @@
+package dev.schemagate.workload;
+
+import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.api.MigrationSpec;
+import dev.schemagate.migrate.MigrateSettings;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the migration Job of one revision. A Job's template is immutable: built once, never
+ * updated.
+ */
+public final class MigrationJobs {
+
+  static final String CONTAINER = "migrate";
+  static final String FLYWAY_MOUNT = FlywaySources.CONFIG_MAP_MOUNT;
+
+  private MigrationJobs() {}
+
+  /**
+   * @param operatorImage schemagate's own image, which runs Flyway migrations
+   */
+  public static Job build(
+      AppDeployment owner, String name, String revision, String retryToken, String operatorImage) {
+    AppDeploymentSpec spec = owner.getSpec();
+    MigrationSpec migration = spec.getMigration();
+    Map<String, String> labels = Labels.ofMigration(owner);
+    labels.put(Labels.REVISION, revision);
+    PodSpecBuilder pod =
+        new PodSpecBuilder()
+            .withRestartPolicy("Never")
+            // A migration talks to its database, not to the Kubernetes API: no token to steal.
+            .withAutomountServiceAccountToken(false)
+            .withImagePullSecrets(spec.getImagePullSecrets())
+            .withContainers(container(spec, migration, operatorImage));
+    if (migration.getFlyway() != null) {
+      // schemagate's own image: the restricted Pod Security Standard, a read-only root and a
+      // small writable /tmp for the JVM.
+      pod.withSecurityContext(Restricted.podSecurityContext())
+          .withVolumes(FlywaySources.of(migration.getFlyway()).volumes())
+          .addNewVolume()
+          .withName("tmp")
+          .withNewEmptyDir()
+          .withSizeLimit(new Quantity("16Mi"))
+          .endEmptyDir()
+          .endVolume()
+          .withInitContainers(
+              FlywaySources.of(migration.getFlyway()).copyContainers(spec.getImage()));
+    }
+    return job(owner, name, labels, retryToken, pod.build());
+  }
+
+  /**
+   * The contract-phase Job of a revision (spec.migration.contract): the contract command in the
+   * application image (or migration.image), with the migration's environment and limits.
+   */
+  public static Job buildContract(
+      AppDeployment owner, String name, String revision, String retryToken) {
+    AppDeploymentSpec spec = owner.getSpec();
+    MigrationSpec migration = spec.getMigration();
+    Map<String, String> labels = Labels.ofContract(owner);
+    labels.put(Labels.REVISION, revision);
+    Container container =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withImage(migration.getImage() != null ? migration.getImage() : spec.getImage())
+            .withCommand(migration.getContract().getCommand())
+            .withArgs(migration.getContract().getArgs())
+            .withEnv(environment(spec, migration))
+            .withEnvFrom(spec.getEnvFrom())
+            .withResources(migration.getResources())
+            .build();
+    PodSpec pod =
+        new PodSpecBuilder()
+            .withRestartPolicy("Never")
+            .withAutomountServiceAccountToken(false)
+            .withImagePullSecrets(spec.getImagePullSecrets())
+            .withContainers(container)
+            .build();
+    return job(owner, name, labels, retryToken, pod);
+  }
+
+  /** A migration Job of either phase around its pod: the limits and the retry token. */
+  private static Job job(
+      AppDeployment owner,
+      String name,
+      Map<String, String> labels,
+      String retryToken,
+      PodSpec pod) {
+    MigrationSpec migration = owner.getSpec().getMigration();
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(owner.getMetadata().getNamespace())
+        .withLabels(labels)
+        .addToAnnotations(Labels.RETRY, retryToken)
+        .withOwnerReferences(Labels.ownerReference(owner))
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(migration.getBackoffLimit() == null ? 1 : migration.getBackoffLimit())
+        .withActiveDeadlineSeconds(
+            migration.getActiveDeadlineSeconds() == null
+                ? MigrationDeadline.DEFAULT_ACTIVE_DEADLINE_SECONDS
+                : migration.getActiveDeadlineSeconds())
+        // Never two migration pods at once: a replacement starts only after the old one failed.
+        .withPodReplacementPolicy("Failed")
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(pod)
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** spec.env, then the migration's own. */
+  private static List<EnvVar> environment(AppDeploymentSpec spec, MigrationSpec migration) {
+    List<EnvVar> env = new ArrayList<>();
+    if (spec.getEnv() != null) {
+      env.addAll(spec.getEnv());
+    }
+    if (migration.getEnv() != null) {
+      env.addAll(migration.getEnv());
+    }
+    return env;
+  }
+
+  private static Container container(
+      AppDeploymentSpec spec, MigrationSpec migration, String operatorImage) {
+    List<EnvVar> env = environment(spec, migration);
+    ContainerBuilder container =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withEnvFrom(spec.getEnvFrom())
+            .withResources(migration.getResources());
+    if (migration.getFlyway() == null) {
+      return container
+          .withImage(migration.getImage() != null ? migration.getImage() : spec.getImage())
+          .withCommand(migration.getCommand())
+          .withArgs(migration.getArgs())
+          .withEnv(env)
+          .build();
+    }
+    // The database URL reaches the Flyway Job by reference to its Secret, never as a value.
+    env.add(
+        new EnvVarBuilder()
+            .withName(MigrateSettings.DEFAULT_DATABASE_URL_ENV)
+            .withNewValueFrom()
+            .withNewSecretKeyRef()
+            .withName(spec.getDatabase().getUrlSecretRef().getName())
+            .withKey(spec.getDatabase().getUrlSecretRef().getKey())
+            .endSecretKeyRef()
+            .endValueFrom()
+            .build());
+    FlywaySources sources = FlywaySources.of(migration.getFlyway());
+    List<String> args = new ArrayList<>(List.of("migrate"));
+    for (String location : sources.locations()) {
+      args.addAll(List.of("--location", location));
+    }
+    if (spec.getDatabase().getSchema() != null) {
+      args.addAll(List.of("--schema", spec.getDatabase().getSchema()));
+    }
+    args.addAll(FlywayArguments.of(migration.getFlyway()));
+    args.addAll(
+        List.of(
+            "--deadline",
+            String.valueOf(MigrationDeadline.seconds(migration.getActiveDeadlineSeconds()))));
+    return container
+        .withImage(operatorImage)
+        .withArgs(args)
+        .withEnv(env)
+        .withSecurityContext(Restricted.containerSecurityContext())
+        .withVolumeMounts(sources.mounts())
+        .addNewVolumeMount()
+        .withName("tmp")
+        .withMountPath("/tmp")
+        .endVolumeMount()
+        .build();
+  }
+}
