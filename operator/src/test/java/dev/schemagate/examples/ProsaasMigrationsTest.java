@@ -9,7 +9,7 @@ import dev.schemagate.gate.GateEnvironment;
 import dev.schemagate.schema.SchemaReport;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.schema.SchemaVerifier;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.TestPostgres;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;

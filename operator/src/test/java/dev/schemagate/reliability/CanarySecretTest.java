@@ -12,7 +12,7 @@ import dev.schemagate.gate.GateEnvironment;
 import dev.schemagate.lifecycle.LifecyclePlanner;
 import dev.schemagate.testing.KubeletSimulator.Outcome;
 import dev.schemagate.testing.LogCapture;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.TestPostgres;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;

@@ -13,7 +13,7 @@ import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.testing.KubeletSimulator;
 import dev.schemagate.testing.LifecycleHarness;
 import dev.schemagate.testing.SilentDatabase;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.TestPostgres;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -11,6 +11,7 @@ import dev.schemagate.runtime.LeaderElection;
 import dev.schemagate.runtime.Leadership;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
+import dev.schemagate.testkit.TestPostgres;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
