@@ -9,6 +9,7 @@ import dev.schemagate.api.InvalidAppDeployments;
 import dev.schemagate.helm.Chart;
 import dev.schemagate.migration.MigrationJobs;
 import dev.schemagate.runtime.OperatorSettings;
+import dev.schemagate.testkit.ControlPlane;
 import dev.schemagate.workload.ComponentDeployments;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
