@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.Retry;
 import java.util.HashSet;
 
 /** Builds the JOSDK operator with the AppDeployment controller, the same way everywhere. */
@@ -69,6 +70,22 @@ public final class SchemagateOperator {
   }
 
   /**
+   * A single replica as above, retrying failed reconciles on {@code retry}'s schedule instead of
+   * JOSDK's default (tests that wait for a retry shorten it).
+   */
+  public static Operator create(
+      KubernetesClient client, OperatorSettings settings, DependencyChecks checks, Retry retry) {
+    return create(
+        client,
+        settings,
+        checks,
+        LifecycleMetrics.unexported(),
+        LeaderElection.disabled(),
+        Leadership.always(),
+        retry);
+  }
+
+  /**
    * Server-side apply is off for the primary's status and for dependents, in production as in
    * tests: the path we test is the path we ship (see docs/operations.md).
    *
@@ -85,6 +102,17 @@ public final class SchemagateOperator {
       LifecycleMetrics metrics,
       LeaderElection election,
       Leadership leadership) {
+    return create(client, settings, checks, metrics, election, leadership, null);
+  }
+
+  private static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      DependencyChecks checks,
+      LifecycleMetrics metrics,
+      LeaderElection election,
+      Leadership leadership,
+      Retry retry) {
     Operator operator =
         new Operator(
             o -> {
@@ -103,6 +131,9 @@ public final class SchemagateOperator {
         config -> {
           if (!settings.watchesAllNamespaces()) {
             config.settingNamespaces(new HashSet<>(settings.namespaces()));
+          }
+          if (retry != null) {
+            config.withRetry(retry);
           }
         });
     return operator;

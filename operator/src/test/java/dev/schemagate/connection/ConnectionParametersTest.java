@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.schemagate.testing.DriverClassParameters;
 import dev.schemagate.testing.DriverTrap;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;

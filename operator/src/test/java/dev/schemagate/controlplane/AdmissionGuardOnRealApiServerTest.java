@@ -8,6 +8,7 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.InvalidAppDeployments;
 import dev.schemagate.helm.Chart;
 import dev.schemagate.runtime.OperatorSettings;
+import dev.schemagate.testkit.ControlPlane;
 import dev.schemagate.workload.ComponentDeployments;
 import dev.schemagate.workload.MigrationJobs;
 import io.fabric8.kubernetes.api.model.HasMetadata;

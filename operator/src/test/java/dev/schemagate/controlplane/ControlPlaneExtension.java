@@ -1,5 +1,6 @@
 package dev.schemagate.controlplane;
 
+import dev.schemagate.testkit.ControlPlane;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Arrays;
 import java.util.List;

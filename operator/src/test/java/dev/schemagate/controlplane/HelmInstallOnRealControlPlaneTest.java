@@ -3,6 +3,8 @@ package dev.schemagate.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.helm.Chart;
+import dev.schemagate.testkit.ControlPlane;
+import dev.schemagate.testkit.KubeBinaries;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;

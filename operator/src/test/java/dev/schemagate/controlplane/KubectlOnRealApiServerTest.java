@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.schemagate.api.Crd;
+import dev.schemagate.testkit.ControlPlane;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -19,6 +19,8 @@ import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.testing.HealthJudges;
 import dev.schemagate.testing.LifecycleHarness;
 import dev.schemagate.testing.StatusHistory;
+import dev.schemagate.testkit.ControlPlane;
+import dev.schemagate.testkit.KubeletSimulator;
 import dev.schemagate.workload.ComponentDeployments;
 import dev.schemagate.workload.MigrationJobs;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -64,9 +66,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The lifecycle on a real control plane with kube-controller-manager: the operator runs in-process
- * with the admin client, {@link PodSimulator} plays the kubelet and really runs each migration's
- * SQL on an embedded PostgreSQL, and the real Job, ReplicaSet, Deployment and garbage collector
- * controllers compute everything else: Job conditions, readyReplicas, cascading deletion.
+ * with the admin client, {@link KubeletSimulator} plays the kubelet and really runs each
+ * migration's SQL on an embedded PostgreSQL, and the real Job, ReplicaSet, Deployment and garbage
+ * collector controllers compute everything else: Job conditions, readyReplicas, cascading deletion.
  */
 // Garbage collection last: by then the garbage collector has likely picked up the CRD.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -87,7 +89,7 @@ class LifecycleOnRealControlPlaneTest {
   private String database;
   private Operator operator;
   private KubernetesClient operatorClient;
-  private PodSimulator simulator;
+  private KubeletSimulator simulator;
   private long started;
 
   @BeforeAll
@@ -432,7 +434,7 @@ class LifecycleOnRealControlPlaneTest {
     Instant podFailed =
         simulator.steps().stream()
             .filter(step -> "Failed".equals(step.phase()))
-            .map(PodSimulator.Step::at)
+            .map(KubeletSimulator.Step::at)
             .findFirst()
             .orElseThrow();
     System.err.printf(
@@ -813,8 +815,8 @@ class LifecycleOnRealControlPlaneTest {
       new java.util.concurrent.LinkedBlockingQueue<>();
 
   private void simulate(String node) {
-    PodSimulator.Builder builder =
-        PodSimulator.builder(client, namespace).runFor(Duration.ofMillis(300));
+    KubeletSimulator.Builder builder =
+        KubeletSimulator.pods(client, namespace).runFor(Duration.ofMillis(300));
     if (node != null) {
       builder.bindTo(node);
     }
@@ -833,28 +835,28 @@ class LifecycleOnRealControlPlaneTest {
                 sql(
                     "CREATE TABLE IF NOT EXISTS contracted (at timestamptz DEFAULT now());"
                         + " INSERT INTO contracted DEFAULT VALUES;");
-                return PodSimulator.Outcome.SUCCEEDED;
+                return KubeletSimulator.PodOutcome.SUCCEEDED;
               }
               if (!"migration".equals(component(pod))) {
                 String app = pod.getSpec().getContainers().get(0).getImage();
                 if ("api".equals(component(pod)) && app.endsWith("-notready") && !probesPass) {
-                  return PodSimulator.Outcome.RUNNING_NOT_READY;
+                  return KubeletSimulator.PodOutcome.RUNNING_NOT_READY;
                 }
                 if ("api".equals(component(pod)) && app.endsWith("-crash")) {
-                  return PodSimulator.Outcome.CRASH_LOOP;
+                  return KubeletSimulator.PodOutcome.CRASH_LOOP;
                 }
-                return PodSimulator.Outcome.RUNNING_READY;
+                return KubeletSimulator.PodOutcome.RUNNING_READY;
               }
               String image = pod.getSpec().getContainers().get(0).getImage();
               if (image.endsWith(":broken")) {
-                return PodSimulator.Outcome.FAILED;
+                return KubeletSimulator.PodOutcome.FAILED;
               }
               if (image.endsWith("-held")) {
                 heldMigrations.add(pod);
-                return PodSimulator.Outcome.RUNNING_READY;
+                return KubeletSimulator.PodOutcome.RUNNING_READY;
               }
               sql(image.endsWith(":half") ? HALF_BUILT : FULL_SCHEMA);
-              return PodSimulator.Outcome.SUCCEEDED;
+              return KubeletSimulator.PodOutcome.SUCCEEDED;
             });
   }
 

@@ -3,6 +3,8 @@ package dev.schemagate.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.schemagate.testkit.ControlPlane;
+import dev.schemagate.testkit.KubeletSimulator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * With {@link PodSimulator} playing the kubelet, the real Job, ReplicaSet and Deployment
+ * With {@link KubeletSimulator} playing the kubelet, the real Job, ReplicaSet and Deployment
  * controllers compute their status from the Pods: Complete, Failed/BackoffLimitExceeded,
  * readyReplicas.
  */
@@ -37,10 +39,10 @@ class PodSimulatorTest {
 
   @Test
   void aJobWhosePodSucceedsIsComplete() {
-    try (PodSimulator simulator =
-        PodSimulator.builder(client, NAMESPACE)
+    try (KubeletSimulator simulator =
+        KubeletSimulator.pods(client, NAMESPACE)
             .label("batch.kubernetes.io/job-name", "succeeds")
-            .start(pod -> PodSimulator.Outcome.SUCCEEDED)) {
+            .start(pod -> KubeletSimulator.PodOutcome.SUCCEEDED)) {
       client.resource(job("succeeds", 0)).create();
 
       await()
@@ -56,7 +58,7 @@ class PodSimulatorTest {
       assertThat(condition("succeeds", "SuccessCriteriaMet"))
           .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
       assertThat(simulator.steps())
-          .extracting(PodSimulator.Step::phase)
+          .extracting(KubeletSimulator.Step::phase)
           .containsExactly("Running", "Succeeded");
       assertThat(simulator.errors()).isEmpty();
       // The Job controller counted the Pod and removed its tracking finalizer.
@@ -75,11 +77,11 @@ class PodSimulatorTest {
 
   @Test
   void aJobWithBackoffLimitZeroWhosePodFailsIsFailedWithBackoffLimitExceeded() {
-    try (PodSimulator simulator =
-        PodSimulator.builder(client, NAMESPACE)
+    try (KubeletSimulator simulator =
+        KubeletSimulator.pods(client, NAMESPACE)
             .label("batch.kubernetes.io/job-name", "fails")
             .exitCode(3)
-            .start(pod -> PodSimulator.Outcome.FAILED)) {
+            .start(pod -> KubeletSimulator.PodOutcome.FAILED)) {
       client.resource(job("fails", 0)).create();
 
       await()
@@ -117,14 +119,14 @@ class PodSimulatorTest {
 
   @Test
   void aDeploymentBecomesReadyAndOneStuckOnImagePullDoesNot() {
-    try (PodSimulator simulator =
-        PodSimulator.builder(client, NAMESPACE)
+    try (KubeletSimulator simulator =
+        KubeletSimulator.pods(client, NAMESPACE)
             .label("simulated", "yes")
             .start(
                 pod ->
                     pod.getMetadata().getLabels().get("app").equals("pulls")
-                        ? PodSimulator.Outcome.STUCK_IMAGE_PULL
-                        : PodSimulator.Outcome.RUNNING_READY)) {
+                        ? KubeletSimulator.PodOutcome.STUCK_IMAGE_PULL
+                        : KubeletSimulator.PodOutcome.RUNNING_READY)) {
       client.resource(deployment("ready", 3)).create();
       client.resource(deployment("pulls", 1)).create();
 

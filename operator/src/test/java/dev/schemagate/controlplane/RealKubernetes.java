@@ -1,5 +1,6 @@
 package dev.schemagate.controlplane;
 
+import dev.schemagate.testkit.ControlPlane;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;

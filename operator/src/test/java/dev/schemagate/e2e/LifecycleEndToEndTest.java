@@ -9,17 +9,18 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.RolloutStrategy;
-import dev.schemagate.examples.MigrateJobRunner;
 import dev.schemagate.helm.RbacConformance;
 import dev.schemagate.lifecycle.Conditions;
 import dev.schemagate.lifecycle.Revision;
 import dev.schemagate.runtime.HealthServer;
 import dev.schemagate.runtime.Leadership;
 import dev.schemagate.runtime.OperatorSettings;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.testing.InProcessCli;
 import dev.schemagate.testing.LifecycleHarness;
 import dev.schemagate.testing.LogCapture;
 import dev.schemagate.testing.OperatorRequests;
+import dev.schemagate.testkit.JobRunner;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -663,7 +664,7 @@ class LifecycleEndToEndTest {
     // with the ConfigMap's files where the volume would be and the URL its Secret holds.
     world.kubelet.migrations(
         job -> {
-          MigrateJobRunner.Result result = MigrateJobRunner.run(client, job);
+          JobRunner.Result result = JobRunner.run(client, job, InProcessCli::run);
           assertThat(result.output()).doesNotContain(LifecycleHarness.DB_PASSWORD);
           // The command configured logging afresh, as its own process would: capture again.
           captureEveryLogLine();
@@ -712,7 +713,7 @@ class LifecycleEndToEndTest {
     }
     world.kubelet.migrations(
         job -> {
-          MigrateJobRunner.Result result = MigrateJobRunner.run(client, job);
+          JobRunner.Result result = JobRunner.run(client, job, InProcessCli::run);
           assertThat(result.output()).doesNotContain(LifecycleHarness.DB_PASSWORD);
           captureEveryLogLine();
           return result.outcome();

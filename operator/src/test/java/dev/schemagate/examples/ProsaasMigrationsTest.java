@@ -9,7 +9,8 @@ import dev.schemagate.gate.GateEnvironment;
 import dev.schemagate.schema.SchemaReport;
 import dev.schemagate.schema.SchemaRequirements;
 import dev.schemagate.schema.SchemaVerifier;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.JobRunner;
+import dev.schemagate.testkit.TestPostgres;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
@@ -111,7 +112,7 @@ class ProsaasMigrationsTest {
   /** {@code schemagate migrate} with the options the example's migration.flyway gives the Job. */
   private int migrate(String schema) {
     var flyway = appDeployment().getSpec().getMigration().getFlyway();
-    MigrateJobRunner.writeFiles(configMap().getData(), migrations);
+    JobRunner.writeFiles(configMap().getData(), migrations);
     List<String> args =
         new ArrayList<>(
             List.of("migrate", "--location", migrations.toString(), "--schema", schema));

@@ -1,6 +1,6 @@
 package dev.schemagate.helm;
 
-import dev.schemagate.testing.ApiRequest;
+import dev.schemagate.testkit.ApiRequest;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;

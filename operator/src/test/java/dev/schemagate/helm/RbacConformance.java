@@ -2,7 +2,7 @@ package dev.schemagate.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.schemagate.testing.ApiRequest;
+import dev.schemagate.testkit.ApiRequest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.schemagate.migrate;
 
 import dev.schemagate.cli.SchemagateCli;
 import dev.schemagate.gate.GateEnvironment;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;

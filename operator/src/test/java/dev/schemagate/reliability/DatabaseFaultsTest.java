@@ -11,8 +11,8 @@ import dev.schemagate.lifecycle.Checks;
 import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.lifecycle.RevisionRecordRequest;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
 import dev.schemagate.testing.StatusHistory;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 

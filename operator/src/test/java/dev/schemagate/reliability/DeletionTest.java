@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import dev.schemagate.testing.DriverClassParameters;
 import dev.schemagate.testing.DriverTrap;
 import dev.schemagate.testing.ShopApp;
 import dev.schemagate.testing.SilentDatabase;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.TestPostgres;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;

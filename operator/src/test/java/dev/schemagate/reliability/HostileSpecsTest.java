@@ -7,7 +7,7 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.ComponentSpec;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.TableRequirement;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;

@@ -10,10 +10,11 @@ import dev.schemagate.api.Phase;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
-import dev.schemagate.testing.KubeletSimulator;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
 import dev.schemagate.testing.LifecycleHarness;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.KubeletSimulator;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
+import dev.schemagate.testkit.TestPostgres;
+import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -85,7 +87,9 @@ class ManyAppsTest {
           "postgresql://postgres:x@127.0.0.1:" + silent.getLocalPort() + "/app");
 
       KubeletSimulator kubelet =
-          new KubeletSimulator(client, (String) null).jobRunTime(Duration.ofMillis(20)).start();
+          new KubeletSimulator(client, (String) null, Map.of(Labels.MANAGED_BY, Labels.MANAGER))
+              .jobRunTime(Duration.ofMillis(20))
+              .start();
       kubelet.migrations(
           job ->
               job.getSpec()

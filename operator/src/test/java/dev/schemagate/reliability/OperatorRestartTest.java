@@ -8,7 +8,7 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.RevisionRecord;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.List;

@@ -1,19 +1,17 @@
 package dev.schemagate.reliability;
 
-import dev.schemagate.lifecycle.AppDeploymentReconciler;
 import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.runtime.OperatorSettings;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.testing.LifecycleHarness;
 import dev.schemagate.testing.ShopApp;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.retry.Retry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -96,27 +94,15 @@ final class Rig implements AutoCloseable {
   }
 
   /**
-   * Starts an operator process built as {@code SchemagateOperator} builds it, but retrying failed
-   * reconciles on {@code retry}'s schedule.
+   * Starts an operator process built by {@code SchemagateOperator}, as in production, but retrying
+   * failed reconciles on {@code retry}'s schedule.
    */
   String startOperator(Retry retry) {
     agent = "schemagate-test-process-" + PROCESSES.incrementAndGet();
     KubernetesClient client = api.client(agent);
     clients.add(client);
-    Operator operator =
-        new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false));
-    operator.register(
-        new AppDeploymentReconciler(world.settings().reconciler(), new LiveDependencyChecks()),
-        config -> {
-          config.settingNamespaces(new HashSet<>(world.settings().namespaces()));
-          config.withRetry(retry);
-        });
-    world.startOperator(operator);
+    world.startOperator(
+        SchemagateOperator.create(client, world.settings(), new LiveDependencyChecks(), retry));
     return agent;
   }
 

@@ -7,8 +7,8 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
 import dev.schemagate.testing.DriverTrap;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
 import dev.schemagate.testing.LifecycleHarness;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -125,8 +125,8 @@ class SecretChangesTest extends RigScenarios {
     String empty = rig.world.database + "_before_rotation";
     rig.world.sql("SELECT 1");
     try (var c =
-        dev.schemagate.testing.TestPostgres.admin(dev.schemagate.testing.TestPostgres.shared())) {
-      dev.schemagate.testing.TestPostgres.exec(c, "CREATE DATABASE " + empty);
+        dev.schemagate.testkit.TestPostgres.admin(dev.schemagate.testkit.TestPostgres.shared())) {
+      dev.schemagate.testkit.TestPostgres.exec(c, "CREATE DATABASE " + empty);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -10,10 +10,11 @@ import dev.schemagate.api.Phase;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
-import dev.schemagate.testing.KubeletSimulator;
 import dev.schemagate.testing.LifecycleHarness;
 import dev.schemagate.testing.SilentDatabase;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.KubeletSimulator;
+import dev.schemagate.testkit.TestPostgres;
+import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,6 +23,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +69,9 @@ class SilentDatabasesTest {
       secret(client, "silent-db", "postgresql://postgres:x@127.0.0.1:" + silent.port() + "/app");
 
       try (KubeletSimulator kubelet =
-          new KubeletSimulator(client, NAMESPACE).jobRunTime(Duration.ofMillis(20)).start()) {
+          new KubeletSimulator(client, NAMESPACE, Map.of(Labels.MANAGED_BY, Labels.MANAGER))
+              .jobRunTime(Duration.ofMillis(20))
+              .start()) {
         Operator operator =
             SchemagateOperator.create(
                 api.client("schemagate-silent-dbs"),

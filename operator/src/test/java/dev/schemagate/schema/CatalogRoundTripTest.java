@@ -1,11 +1,14 @@
 package dev.schemagate.schema;
 
-import static dev.schemagate.testing.TestPostgres.exec;
+import static dev.schemagate.testkit.TestPostgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.schema.SchemaRequirements.Flyway;
 import dev.schemagate.schema.SchemaRequirements.Table;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testing.FlywayHistoryRows;
+import dev.schemagate.testkit.PostgresExtension;
+import dev.schemagate.testkit.PostgresExtension.FreshSchema;
+import dev.schemagate.testkit.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,15 +20,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One catalog query, whatever the number of tables: counted on the client (every statement the
  * verifier creates) and on the server (pg_stat_statements), and timed for 100 tables.
  */
+@ExtendWith(PostgresExtension.class)
 class CatalogRoundTripTest {
 
   static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -33,25 +36,15 @@ class CatalogRoundTripTest {
   static EmbeddedPostgres pg;
 
   Connection admin;
+
+  @FreshSchema("roundtrip")
   String schema;
 
   @BeforeAll
-  static void startPostgres() throws SQLException {
-    pg = TestPostgres.shared();
+  static void loadPgStatStatements() throws SQLException {
     try (Connection admin = TestPostgres.admin(pg)) {
       exec(admin, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     }
-  }
-
-  @BeforeEach
-  void freshSchema() throws SQLException {
-    admin = TestPostgres.admin(pg);
-    schema = TestPostgres.freshSchema(admin, "roundtrip");
-  }
-
-  @AfterEach
-  void closeAdmin() throws SQLException {
-    admin.close();
   }
 
   /**
@@ -107,8 +100,8 @@ class CatalogRoundTripTest {
     SchemaRequirements tables = createTables("t", 3);
     exec(
         admin,
-        TestPostgres.flywayHistoryDdl("flyway_schema_history"),
-        TestPostgres.flywayRow("flyway_schema_history", 1, "1", true));
+        FlywayHistoryRows.flywayHistoryDdl("flyway_schema_history"),
+        FlywayHistoryRows.flywayRow("flyway_schema_history", 1, "1", true));
     SchemaRequirements withFlyway =
         SchemaRequirements.of(schema, tables.tables(), new Flyway(null, "1"));
 

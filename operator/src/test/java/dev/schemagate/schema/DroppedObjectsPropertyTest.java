@@ -1,10 +1,10 @@
 package dev.schemagate.schema;
 
-import static dev.schemagate.testing.TestPostgres.exec;
+import static dev.schemagate.testkit.TestPostgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.schema.SchemaRequirements.Table;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

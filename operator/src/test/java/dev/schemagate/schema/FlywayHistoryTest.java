@@ -1,24 +1,26 @@
 package dev.schemagate.schema;
 
-import static dev.schemagate.testing.TestPostgres.exec;
-import static dev.schemagate.testing.TestPostgres.flywayHistoryDdl;
-import static dev.schemagate.testing.TestPostgres.flywayRow;
+import static dev.schemagate.testing.FlywayHistoryRows.flywayHistoryDdl;
+import static dev.schemagate.testing.FlywayHistoryRows.flywayRow;
+import static dev.schemagate.testkit.TestPostgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.schema.SchemaRequirements.Flyway;
 import dev.schemagate.schema.SchemaRequirements.Table;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.PostgresExtension;
+import dev.schemagate.testkit.PostgresExtension.FreshSchema;
+import dev.schemagate.testkit.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Flyway history part of the check, against a real PostgreSQL and Flyway's table layout. */
+@ExtendWith(PostgresExtension.class)
 class FlywayHistoryTest {
 
   static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -27,23 +29,13 @@ class FlywayHistoryTest {
   static EmbeddedPostgres pg;
 
   Connection admin;
+
+  @FreshSchema("flyway")
   String schema;
 
-  @BeforeAll
-  static void startPostgres() {
-    pg = TestPostgres.shared();
-  }
-
   @BeforeEach
-  void freshSchema() throws SQLException {
-    admin = TestPostgres.admin(pg);
-    schema = TestPostgres.freshSchema(admin, "flyway");
+  void tables() throws SQLException {
     exec(admin, "CREATE TABLE business (id BIGINT)");
-  }
-
-  @AfterEach
-  void closeAdmin() throws SQLException {
-    admin.close();
   }
 
   void history(String... versions) throws SQLException {

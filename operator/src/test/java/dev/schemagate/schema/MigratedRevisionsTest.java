@@ -1,21 +1,22 @@
 package dev.schemagate.schema;
 
-import static dev.schemagate.testing.TestPostgres.exec;
+import static dev.schemagate.testkit.TestPostgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.PostgresExtension;
+import dev.schemagate.testkit.PostgresExtension.FreshSchema;
+import dev.schemagate.testkit.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The database's record of migrated revisions, on a real PostgreSQL. */
+@ExtendWith(PostgresExtension.class)
 class MigratedRevisionsTest {
 
   static final Instant FINISHED = Instant.parse("2026-11-24T10:00:30Z");
@@ -23,23 +24,9 @@ class MigratedRevisionsTest {
   static EmbeddedPostgres pg;
 
   Connection admin;
+
+  @FreshSchema("revisions")
   String schema;
-
-  @BeforeAll
-  static void startPostgres() {
-    pg = TestPostgres.shared();
-  }
-
-  @BeforeEach
-  void freshSchema() throws SQLException {
-    admin = TestPostgres.admin(pg);
-    schema = TestPostgres.freshSchema(admin, "revisions");
-  }
-
-  @AfterEach
-  void closeAdmin() throws SQLException {
-    admin.close();
-  }
 
   @Test
   void withoutTheTableNothingIsRecordedAndNothingIsCreated() throws SQLException {

@@ -1,11 +1,13 @@
 package dev.schemagate.schema;
 
-import static dev.schemagate.testing.TestPostgres.exec;
+import static dev.schemagate.testkit.TestPostgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.schemagate.schema.SchemaRequirements.Table;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.PostgresExtension;
+import dev.schemagate.testkit.PostgresExtension.FreshSchema;
+import dev.schemagate.testkit.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,14 +16,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The catalog part of the check against a real PostgreSQL: what counts as present, and what not.
  */
+@ExtendWith(PostgresExtension.class)
 class SchemaVerifierTest {
 
   static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -29,23 +30,9 @@ class SchemaVerifierTest {
   static EmbeddedPostgres pg;
 
   Connection admin;
+
+  @FreshSchema("verify")
   String schema;
-
-  @BeforeAll
-  static void startPostgres() {
-    pg = TestPostgres.shared();
-  }
-
-  @BeforeEach
-  void freshSchema() throws SQLException {
-    admin = TestPostgres.admin(pg);
-    schema = TestPostgres.freshSchema(admin, "verify");
-  }
-
-  @AfterEach
-  void closeAdmin() throws SQLException {
-    admin.close();
-  }
 
   /** The tables of the guide's application, as migration 117 leaves them when it worked. */
   void createProsaasSchema() throws SQLException {

@@ -1,12 +1,15 @@
 package dev.schemagate.schema;
 
-import static dev.schemagate.testing.TestPostgres.exec;
+import static dev.schemagate.testkit.TestPostgres.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.connection.PostgresConnectionInfo;
 import dev.schemagate.schema.SchemaRequirements.Flyway;
 import dev.schemagate.schema.SchemaRequirements.Table;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testing.FlywayHistoryRows;
+import dev.schemagate.testkit.PostgresExtension;
+import dev.schemagate.testkit.PostgresExtension.FreshSchema;
+import dev.schemagate.testkit.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,16 +17,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * When the check cannot run: a silent or stopped database is {@code DatabaseUnreachable}, never a
  * missing schema; a refused read is {@code PermissionDenied}; no message carries the connection
  * string or its password.
  */
+@ExtendWith(PostgresExtension.class)
 class VerificationFailuresTest {
 
   static final String PASSWORD = "pw-Zq8xT3-never-shown";
@@ -31,27 +34,17 @@ class VerificationFailuresTest {
   static EmbeddedPostgres pg;
 
   Connection admin;
+
+  @FreshSchema("failures")
   String schema;
 
-  @BeforeAll
-  static void startPostgres() {
-    pg = TestPostgres.shared();
-  }
-
   @BeforeEach
-  void freshSchema() throws SQLException {
-    admin = TestPostgres.admin(pg);
-    schema = TestPostgres.freshSchema(admin, "failures");
+  void tables() throws SQLException {
     exec(
         admin,
         "CREATE TABLE business (id BIGINT)",
-        TestPostgres.flywayHistoryDdl("flyway_schema_history"),
-        TestPostgres.flywayRow("flyway_schema_history", 1, "117", true));
-  }
-
-  @AfterEach
-  void closeAdmin() throws SQLException {
-    admin.close();
+        FlywayHistoryRows.flywayHistoryDdl("flyway_schema_history"),
+        FlywayHistoryRows.flywayRow("flyway_schema_history", 1, "117", true));
   }
 
   SchemaRequirements withFlyway() {

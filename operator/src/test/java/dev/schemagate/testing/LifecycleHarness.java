@@ -11,6 +11,9 @@ import dev.schemagate.runtime.LeaderElection;
 import dev.schemagate.runtime.Leadership;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
+import dev.schemagate.testkit.KubeletSimulator;
+import dev.schemagate.testkit.TestPostgres;
+import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -73,7 +76,8 @@ public final class LifecycleHarness implements AutoCloseable {
     this.database = "app_" + n;
     // The operator and the simulator of each test see only its namespace.
     this.settings = settings.withNamespaces(List.of(namespace));
-    this.kubelet = new KubeletSimulator(client, namespace).start();
+    this.kubelet =
+        new KubeletSimulator(client, namespace, Map.of(Labels.MANAGED_BY, Labels.MANAGER)).start();
   }
 
   /** Call once per class on the mock server's client: the status subresource needs the CRD. */

@@ -1,6 +1,7 @@
 package dev.schemagate.testing;
 
 import dev.schemagate.runtime.SchemagateOperator;
+import dev.schemagate.testkit.ApiRequest;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.schemagate.api.InvalidAppDeployments;
 import dev.schemagate.api.MigrationSpec;
 import dev.schemagate.cli.SchemagateCli;
 import dev.schemagate.gate.GateEnvironment;
-import dev.schemagate.testing.TestPostgres;
+import dev.schemagate.testkit.TestPostgres;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;

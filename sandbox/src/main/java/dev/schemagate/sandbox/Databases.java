@@ -1,6 +1,6 @@
 package dev.schemagate.sandbox;
 
-import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,12 +4,14 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.Phase;
 import dev.schemagate.cli.LogFormat;
 import dev.schemagate.cli.Logging;
-import dev.schemagate.examples.MigrateJobRunner;
+import dev.schemagate.cli.SchemagateCli;
+import dev.schemagate.gate.GateEnvironment;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.runtime.OperatorSettings;
 import dev.schemagate.runtime.SchemagateOperator;
-import dev.schemagate.testing.KubeletSimulator;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.testkit.JobRunner;
+import dev.schemagate.testkit.KubeletSimulator;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
 import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -21,6 +23,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,6 +134,17 @@ public final class Demo implements Callable<Integer> {
     }
   }
 
+  /**
+   * The image's command, {@code schemagate}, in-process: what a migration Job's container runs,
+   * with the container's environment in place of this process's.
+   */
+  static int schemagateCommand(
+      List<String> args, Map<String, String> environment, PrintWriter out) {
+    try (var env = GateEnvironment.override(environment)) {
+      return SchemagateCli.execute(out, out, args.toArray(String[]::new));
+    }
+  }
+
   /** The objects of examples/prosaas, as one YAML stream: what the demo applies by default. */
   public static String exampleYaml() {
     return Manifest.prosaasYaml();
@@ -211,7 +225,8 @@ public final class Demo implements Callable<Integer> {
     prepareNamespace(client, namespace, manifest, databases, database);
     OperatorSettings settings = OperatorSettings.defaults().withNamespaces(List.of(namespace));
     Operator operator = SchemagateOperator.create(client, settings, new LiveDependencyChecks());
-    KubeletSimulator kubelet = new KubeletSimulator(client, namespace).start();
+    KubeletSimulator kubelet =
+        new KubeletSimulator(client, namespace, Map.of(Labels.MANAGED_BY, Labels.MANAGER)).start();
     Runnable stop =
         () -> {
           // A reconcile interrupted by the stop logs a warning with a stack trace: not news here.
@@ -397,7 +412,8 @@ public final class Demo implements Callable<Integer> {
     private Outcome runFlywayJob(Job job) {
       narrator.jobSeen(job);
       // The command sets up logging for its own process, as a pod would: at the demo's level.
-      MigrateJobRunner.Result result = MigrateJobRunner.run(client, job, "--log-level", logLevel);
+      JobRunner.Result result =
+          JobRunner.run(client, job, Demo::schemagateCommand, "--log-level", logLevel);
       result
           .output()
           .lines()

@@ -9,7 +9,8 @@ import dev.schemagate.sandbox.bench.BenchApps;
 import dev.schemagate.sandbox.bench.Harness;
 import dev.schemagate.sandbox.bench.JobPollers;
 import dev.schemagate.sandbox.bench.Stats;
-import dev.schemagate.testing.KubeletSimulator;
+import dev.schemagate.testkit.KubeletSimulator;
+import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -102,7 +103,9 @@ public final class GatingLatencyBenchmark implements Callable<Integer> {
                   });
       try (JobPollers pollers = new JobPollers(client, NAMESPACE, Duration.ofSeconds(2));
           KubeletSimulator kubelet =
-              new KubeletSimulator(client, NAMESPACE).jobRunTime(Duration.ofMillis(50)).start()) {
+              new KubeletSimulator(client, NAMESPACE, Map.of(Labels.MANAGED_BY, Labels.MANAGER))
+                  .jobRunTime(Duration.ofMillis(50))
+                  .start()) {
         operator.start();
         List<Long> micros = new ArrayList<>();
         List<String> measured = new ArrayList<>();

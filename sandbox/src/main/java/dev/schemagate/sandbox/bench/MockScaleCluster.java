@@ -2,7 +2,8 @@ package dev.schemagate.sandbox.bench;
 
 import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.sandbox.SandboxCluster;
-import dev.schemagate.testing.KubeletSimulator;
+import dev.schemagate.testkit.KubeletSimulator;
+import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +48,9 @@ final class MockScaleCluster implements ScaleCluster {
         share.add(namespaces.get(i));
       }
       kubelets.add(
-          new KubeletSimulator(cluster.client(), share).jobRunTime(Duration.ofMillis(50)).start());
+          new KubeletSimulator(cluster.client(), share, Map.of(Labels.MANAGED_BY, Labels.MANAGER))
+              .jobRunTime(Duration.ofMillis(50))
+              .start());
     }
   }
 

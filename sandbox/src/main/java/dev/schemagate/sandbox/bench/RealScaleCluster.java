@@ -1,10 +1,10 @@
 package dev.schemagate.sandbox.bench;
 
 import dev.schemagate.api.AppDeployment;
-import dev.schemagate.controlplane.ControlPlane;
-import dev.schemagate.controlplane.PodSimulator;
 import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.sandbox.SandboxCluster;
+import dev.schemagate.testkit.ControlPlane;
+import dev.schemagate.testkit.KubeletSimulator;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,9 +21,9 @@ import org.awaitility.Awaitility;
 
 /**
  * A real control plane ({@link ControlPlane}: etcd, kube-apiserver and kube-controller-manager as
- * child processes), one {@link PodSimulator} per namespace as the kubelet. The operator runs as the
- * chart's ServiceAccount (impersonated), so the API server classifies its requests as a workload's
- * would be; its requests are counted on its own client.
+ * child processes), one {@link KubeletSimulator} per namespace as the kubelet. The operator runs as
+ * the chart's ServiceAccount (impersonated), so the API server classifies its requests as a
+ * workload's would be; its requests are counted on its own client.
  */
 final class RealScaleCluster implements ScaleCluster {
 
@@ -49,7 +49,7 @@ final class RealScaleCluster implements ScaleCluster {
   private final ControlPlane plane;
   private final KubernetesClient kubeletClient;
   private final RequestCounter requests = RequestCounter.clientSide();
-  private final List<PodSimulator> kubelets = new CopyOnWriteArrayList<>();
+  private final List<KubeletSimulator> kubelets = new CopyOnWriteArrayList<>();
   private final Thread backlogSampler;
   private volatile boolean sampling = true;
   private volatile int peakBacklog;
@@ -149,13 +149,13 @@ final class RealScaleCluster implements ScaleCluster {
   public void startKubelets(List<String> namespaces) {
     for (String namespace : namespaces) {
       kubelets.add(
-          PodSimulator.builder(kubeletClient, namespace)
+          KubeletSimulator.pods(kubeletClient, namespace)
               .runFor(JOB_RUN_TIME)
               .start(
                   pod ->
                       "migration".equals(pod.getMetadata().getLabels().get(COMPONENT))
-                          ? PodSimulator.Outcome.SUCCEEDED
-                          : PodSimulator.Outcome.RUNNING_READY));
+                          ? KubeletSimulator.PodOutcome.SUCCEEDED
+                          : KubeletSimulator.PodOutcome.RUNNING_READY));
     }
   }
 
@@ -184,7 +184,7 @@ final class RealScaleCluster implements ScaleCluster {
 
   @Override
   public Map<String, Double> cpuMillis() {
-    return Map.of("pod simulator threads", CpuTimes.ofThreads(PodSimulator.THREAD_PREFIX));
+    return Map.of("pod simulator threads", CpuTimes.ofThreads(KubeletSimulator.THREAD_PREFIX));
   }
 
   @Override
@@ -200,7 +200,7 @@ final class RealScaleCluster implements ScaleCluster {
         "kube-controller-manager extra flags: "
             + flags(controllerManagerFlags)
             + " (defaults: --kube-api-qps=20, --kube-api-burst=30, 5 concurrent syncs)",
-        "kubelet: one PodSimulator per namespace (one thread each), migration Pods Succeeded after "
+        "kubelet: one KubeletSimulator per namespace (one thread each), migration Pods Succeeded after "
             + JOB_RUN_TIME.toMillis()
             + " ms, component Pods Running and Ready",
         "operator: as ServiceAccount "
@@ -242,7 +242,7 @@ final class RealScaleCluster implements ScaleCluster {
 
   private void sampleBacklog() {
     while (sampling) {
-      int backlog = kubelets.stream().mapToInt(PodSimulator::backlog).sum();
+      int backlog = kubelets.stream().mapToInt(KubeletSimulator::backlog).sum();
       peakBacklog = Math.max(peakBacklog, backlog);
       try {
         Thread.sleep(100);
@@ -256,7 +256,7 @@ final class RealScaleCluster implements ScaleCluster {
   public void close() {
     sampling = false;
     backlogSampler.interrupt();
-    kubelets.forEach(PodSimulator::close);
+    kubelets.forEach(KubeletSimulator::close);
     requests.close();
     kubeletClient.close();
     plane.close();

@@ -1,7 +1,7 @@
 package dev.schemagate.sandbox.bench;
 
 import dev.schemagate.runtime.SchemagateOperator;
-import dev.schemagate.testing.ApiRequest;
+import dev.schemagate.testkit.ApiRequest;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;

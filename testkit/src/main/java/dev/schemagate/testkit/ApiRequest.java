@@ -1,4 +1,4 @@
-package dev.schemagate.testing;
+package dev.schemagate.testkit;
 
 import java.net.URI;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.schemagate.controlplane;
+package dev.schemagate.testkit;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -45,8 +45,8 @@ import javax.net.ssl.TrustManagerFactory;
  * in group {@value #OPERATORS_GROUP}. Authorization is RBAC, so those users can do nothing until an
  * admin binds them to a role.
  *
- * <p>There is no scheduler and no kubelet: Pods stay Pending unless a {@link PodSimulator} plays
- * the kubelet.
+ * <p>There is no scheduler and no kubelet: Pods stay Pending unless a {@link KubeletSimulator}
+ * plays the kubelet.
  *
  * <p>{@link #close()} stops the processes (SIGTERM, SIGKILL after a timeout) and deletes the
  * directory. A JVM shutdown hook closes every plane still running, and a small watchdog process per

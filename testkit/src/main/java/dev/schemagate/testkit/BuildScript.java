@@ -1,6 +1,5 @@
-package dev.schemagate.testing;
+package dev.schemagate.testkit;
 
-import dev.schemagate.api.Crd;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,7 +27,7 @@ public final class BuildScript {
     try {
       process =
           new ProcessBuilder("bash", script.toString())
-              .directory(Crd.repoRoot().toFile())
+              .directory(KubeBinaries.repoRoot().toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
     } catch (IOException e) {

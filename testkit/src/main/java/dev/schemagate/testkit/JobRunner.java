@@ -1,8 +1,6 @@
-package dev.schemagate.examples;
+package dev.schemagate.testkit;
 
-import dev.schemagate.cli.SchemagateCli;
-import dev.schemagate.gate.GateEnvironment;
-import dev.schemagate.testing.KubeletSimulator.Outcome;
+import dev.schemagate.testkit.KubeletSimulator.Outcome;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -24,12 +22,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a {@code migration.flyway} Job the way its pod would, for a simulated kubelet: the Job's
- * real command line ({@code schemagate migrate ...}) in-process, with each ConfigMap's files where
- * its volume would be mounted and the environment its Secrets give the container. Used by the end
- * to end test and by the demo, which applies examples/prosaas.
+ * Runs a Job the way its pod would, for a simulated kubelet: the container's real arguments, given
+ * to the in-process entry point of its command, with each ConfigMap's files where its volume would
+ * be mounted (arguments naming a mount path name a local directory instead) and the environment its
+ * literal values and Secrets give the container.
  */
-public final class MigrateJobRunner {
+public final class JobRunner {
+
+  /**
+   * The container's command, in-process: its arguments and environment, printing to {@code out};
+   * returns the exit code.
+   */
+  @FunctionalInterface
+  public interface EntryPoint {
+    int run(List<String> args, Map<String, String> environment, PrintWriter out);
+  }
 
   /** What the pod did: its exit code and what it printed (masked by the command itself). */
   public record Result(int exitCode, String output) {
@@ -38,13 +45,14 @@ public final class MigrateJobRunner {
     }
   }
 
-  private MigrateJobRunner() {}
+  private JobRunner() {}
 
   /**
-   * Runs the Job's command line, followed by {@code extraArgs} (e.g. {@code --log-level WARN}, to
-   * keep Flyway's own log lines out of a narration).
+   * Runs the Job's first container with {@code entryPoint}, its arguments followed by {@code
+   * extraArgs} (e.g. a quieter log level, to keep a tool's own log lines out of a narration).
    */
-  public static Result run(KubernetesClient client, Job job, String... extraArgs) {
+  public static Result run(
+      KubernetesClient client, Job job, EntryPoint entryPoint, String... extraArgs) {
     String namespace = job.getMetadata().getNamespace();
     var pod = job.getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
@@ -61,25 +69,35 @@ public final class MigrateJobRunner {
             .filter(m -> m.getName().equals(volume.getName()))
             .forEach(m -> mounts.put(m.getMountPath(), dir));
       }
-      List<String> args = new ArrayList<>(container.getArgs());
-      for (int i = 0; i < args.size() - 1; i++) {
-        if (args.get(i).equals("--location") && mounts.containsKey(args.get(i + 1))) {
-          args.set(i + 1, mounts.get(args.get(i + 1)).toString());
-        }
+      List<String> args = new ArrayList<>();
+      for (String arg : container.getArgs()) {
+        args.add(local(arg, mounts));
       }
       args.addAll(List.of(extraArgs));
       StringWriter out = new StringWriter();
-      try (var env = GateEnvironment.override(environment(client, namespace, container))) {
-        int code =
-            SchemagateCli.execute(
-                new PrintWriter(out, true),
-                new PrintWriter(out, true),
-                args.toArray(String[]::new));
-        return new Result(code, out.toString());
-      }
+      int code =
+          entryPoint.run(
+              List.copyOf(args),
+              environment(client, namespace, container),
+              new PrintWriter(out, true));
+      return new Result(code, out.toString());
     } finally {
-      mounts.values().forEach(MigrateJobRunner::deleteMountDirectory);
+      mounts.values().forEach(JobRunner::deleteMountDirectory);
     }
+  }
+
+  /** The argument with a mount path (or a path under one) pointing into the local directory. */
+  private static String local(String arg, Map<String, Path> mounts) {
+    for (Map.Entry<String, Path> mount : mounts.entrySet()) {
+      String path = mount.getKey().endsWith("/") ? mount.getKey() : mount.getKey() + "/";
+      if (arg.equals(mount.getKey()) || arg.equals(path)) {
+        return mount.getValue().toString();
+      }
+      if (arg.startsWith(path)) {
+        return mount.getValue().resolve(arg.substring(path.length())).toString();
+      }
+    }
+    return arg;
   }
 
   /** Writes a ConfigMap's files into {@code dir}, as its volume would show them. */

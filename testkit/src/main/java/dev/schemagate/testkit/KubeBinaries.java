@@ -1,4 +1,4 @@
-package dev.schemagate.controlplane;
+package dev.schemagate.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ public final class KubeBinaries {
       throw new IllegalStateException("no " + script + " and " + ENV + " is not set");
     }
     Path dir =
-        dev.schemagate.testing.BuildScript.run(
+        BuildScript.run(
             script,
             "the Kubernetes binaries (the first build takes 8-11 minutes)",
             SCRIPT_TIMEOUT_MINUTES);
@@ -51,9 +51,20 @@ public final class KubeBinaries {
     return dir;
   }
 
-  /** The repository root, found the same way as by every other test. */
+  /**
+   * The repository root: the system property {@code schemagate.repoRoot} (the build sets it) or the
+   * working directory, else the nearest directory above it with scripts/kube-binaries.sh.
+   */
   public static Path repoRoot() {
-    return dev.schemagate.api.Crd.repoRoot();
+    String configured = System.getProperty("schemagate.repoRoot");
+    Path start = Path.of(configured != null ? configured : "").toAbsolutePath();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("scripts").resolve("kube-binaries.sh"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException(
+        "no repository root (with scripts/kube-binaries.sh) above " + start);
   }
 
   private static void requireBinaries(Path dir, String source) {

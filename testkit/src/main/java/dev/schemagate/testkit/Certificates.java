@@ -1,4 +1,4 @@
-package dev.schemagate.controlplane;
+package dev.schemagate.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.schemagate.testing;
+package dev.schemagate.testkit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * schema for every test so that tests share one server but nothing else: they run in any order.
  *
  * <p>The test classes share one server per JVM ({@link #shared()}): starting one costs seconds
- * (initdb), checking a schema milliseconds. Tests that stop a server start their own.
+ * (initdb), checking a schema milliseconds. Tests that stop a server start their own. {@link
+ * PostgresExtension} gives a test class the shared server, a connection and a fresh schema.
  */
 public final class TestPostgres {
 
@@ -148,34 +149,5 @@ public final class TestPostgres {
         statement.execute(s);
       }
     }
-  }
-
-  /** The Flyway 9 history table, as Flyway creates it. */
-  public static String flywayHistoryDdl(String quotedName) {
-    return "CREATE TABLE "
-        + quotedName
-        + " (installed_rank INT PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT"
-        + " NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INT,"
-        + " installed_by VARCHAR(100) NOT NULL, installed_on TIMESTAMP NOT NULL DEFAULT now(),"
-        + " execution_time INT NOT NULL, success BOOLEAN NOT NULL)";
-  }
-
-  /** One history row: {@code V<version>__<description>.sql}, as Flyway records it. */
-  public static String flywayRow(String quotedName, int rank, String version, boolean success) {
-    String script = "V" + version.replace('.', '_') + "__step_" + rank + ".sql";
-    return "INSERT INTO "
-        + quotedName
-        + " (installed_rank, version, description, type, script, installed_by, execution_time,"
-        + " success) VALUES ("
-        + rank
-        + ", '"
-        + version
-        + "', 'step "
-        + rank
-        + "', 'SQL', '"
-        + script
-        + "', 'app', 1, "
-        + success
-        + ")";
   }
 }
