@@ -262,10 +262,7 @@ class LifecycleEndToEndTest {
     assertThat(after.getStatus().getComponents())
         .extracting(c -> c.getName())
         .containsExactly("worker");
-    assertThat(
-            client.v1().events().inNamespace(world.namespace).list().getItems().stream()
-                .map(Event::getReason))
-        .contains("ComponentRemoved");
+    world.events("ComponentRemoved");
   }
 
   @Test
@@ -468,7 +465,7 @@ class LifecycleEndToEndTest {
         .contains("relation \"business\" already exists")
         .contains("postgresql://postgres:***@localhost")
         .doesNotContain(LifecycleHarness.DB_PASSWORD);
-    List<Event> events = client.v1().events().inNamespace(world.namespace).list().getItems();
+    List<Event> events = world.events("MigrationFailed");
     assertThat(events)
         .anySatisfy(
             e -> {

@@ -149,7 +149,8 @@ class ReadinessEndToEndTest {
     assertThat(history.assertNeitherSaidDone(upgrade.getMetadata().getGeneration(), released))
         .as("versions judged while the new pods were not ready")
         .isPositive();
-    assertThat(events("Ready")).hasSize(2);
+    // Recorded right after the status that said Ready: waited for, not raced.
+    await().atMost(Duration.ofSeconds(30)).until(() -> events("Ready"), e -> e.size() == 2);
     assertThat(v2.getStatus().getReady()).isEqualTo("3/3");
     assertThat(v2.getStatus().getComponents())
         .allSatisfy(

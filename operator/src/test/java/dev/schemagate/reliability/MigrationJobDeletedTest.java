@@ -132,8 +132,7 @@ class MigrationJobDeletedTest extends RigScenarios {
         .contains("schemagate.dev/retry");
     assertThat(Awaits.statusOf(failed, "Stalled")).isEqualTo("True");
     assertThat(Awaits.reasonOf(failed, "MigrationSucceeded")).isEqualTo("JobDeleted");
-    List<Event> events =
-        rig.world.client.v1().events().inNamespace(rig.world.namespace).list().getItems();
+    List<Event> events = rig.world.events("MigrationJobDeleted");
     assertThat(events)
         .anySatisfy(
             e -> {

@@ -14,6 +14,7 @@ import dev.schemagate.runtime.SchemagateOperator;
 import dev.schemagate.testkit.KubeletSimulator;
 import dev.schemagate.testkit.TestPostgres;
 import dev.schemagate.workload.Labels;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -256,6 +257,24 @@ public final class LifecycleHarness implements AutoCloseable {
   /** A user's edit of the AppDeployment's spec, as {@link UserEdit} makes it. */
   public AppDeployment edit(String name, java.util.function.Consumer<AppDeployment> change) {
     return UserEdit.edit(client, namespace, name, change);
+  }
+
+  /**
+   * The namespace's Events, once one of each given reason is there: the operator records a
+   * reconcile's Events right after its status, so a test that has just seen the status waits for
+   * them instead of racing them.
+   */
+  public List<Event> events(String... reasons) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> client.v1().events().inNamespace(namespace).list().getItems(),
+            events ->
+                events.stream()
+                    .map(Event::getReason)
+                    .collect(java.util.stream.Collectors.toSet())
+                    .containsAll(List.of(reasons)));
   }
 
   public List<Job> jobs() {
