@@ -155,12 +155,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     Masker masker = Masker.standard().plusKnownSecrets(knownSecrets(resource, secrets));
     boolean checking = false;
     if (plan.needsChecks()) {
-      Checks checked =
-          checks.run(
-              resource,
-              secrets,
-              plan.servingRequirements(),
-              RevisionRecordRequest.forPlan(resource, plan));
+      Checks checked = checks.run(CheckRequest.forPlan(resource, secrets, plan));
       checking = checked.inProgress();
       if (!checking) {
         plan = planner.plan(observed, checked);
