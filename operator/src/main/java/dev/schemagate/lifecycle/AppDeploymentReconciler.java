@@ -172,7 +172,7 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     resource = guarded;
     Executor.Results done =
         new Executor(context.getClient(), settings.operatorImage(), leading)
-            .execute(resource, plan, masker, cachedDeployments(context));
+            .execute(resource, plan, masker, cached(context));
     UpdateControl<AppDeployment> control = UpdateControl.noUpdate();
     if (!recorder(context).record(resource, plan, done, masker, now)) {
       // A plan made from stale data records nothing: the next reconcile decides again.
@@ -262,11 +262,15 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     return values;
   }
 
-  private static Map<String, Deployment> cachedDeployments(Context<AppDeployment> context) {
-    Map<String, Deployment> byName = new HashMap<>();
-    context
-        .getSecondaryResources(Deployment.class)
-        .forEach(d -> byName.put(d.getMetadata().getName(), d));
+  private static Executor.Cached cached(Context<AppDeployment> context) {
+    return new Executor.Cached(
+        byName(context.getSecondaryResources(Deployment.class)),
+        byName(context.getSecondaryResources(Service.class)));
+  }
+
+  private static <T extends HasMetadata> Map<String, T> byName(Set<T> objects) {
+    Map<String, T> byName = new HashMap<>();
+    objects.forEach(o -> byName.put(o.getMetadata().getName(), o));
     return byName;
   }
 

@@ -74,6 +74,9 @@ import java.util.Objects;
  * <p>The rules of some rows are small classes of their own, which the decision asks: the component
  * order ({@link RolloutOrder}), the contract phase ({@link ContractPhase}), drift ({@link Drift}),
  * rollback ({@link Rollback}) and the serving revision's compatibility ({@link ServingRevision}).
+ * What each component's Deployment and Service then need - created, rolled, scaled, nothing - is
+ * resolved against what is observed by {@link ComponentWrites}: the plan's writes are all the
+ * executor does.
  */
 public final class LifecyclePlanner {
 
@@ -1308,7 +1311,8 @@ public final class LifecyclePlanner {
           status,
           List.copyOf(events),
           requeue,
-          needsChecks ? servingRequirements : null);
+          needsChecks ? servingRequirements : null,
+          ComponentWrites.resolve(actions, o));
     }
   }
 
