@@ -63,10 +63,10 @@ final class OffThreadChecks implements DependencyChecks {
   }
 
   /**
-   * The check of {@code resource}: its result when it is done, else {@link Checks#IN_PROGRESS}. A
-   * check already running for this generation and request is collected; one started for another
-   * request (a look-up made before the migration that has succeeded since) is left unheard, so that
-   * a schema checked before a migration never counts as verified after it.
+   * The check of the request's AppDeployment: its result when done, else {@link
+   * Checks#IN_PROGRESS}. A check already running for this generation and request is collected; one
+   * started for another request (a look-up made before the migration that has succeeded since) is
+   * left unheard, so that a schema checked before a migration never counts as verified after it.
    */
   @Override
   public Checks run(CheckRequest checkRequest) {
