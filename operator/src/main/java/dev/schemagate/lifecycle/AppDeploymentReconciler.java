@@ -1,8 +1,6 @@
 package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
-import dev.schemagate.api.AppDeploymentStatus;
-import dev.schemagate.env.Resolution;
 import dev.schemagate.env.SecretResolver;
 import dev.schemagate.masking.Masker;
 import dev.schemagate.masking.logback.LogGuard;
@@ -10,11 +8,9 @@ import dev.schemagate.metrics.LifecycleMetrics;
 import dev.schemagate.workload.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,22 +23,23 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The thin shell around {@link LifecyclePlanner}: observe (informer caches), decide (pure), act
- * (Jobs, Deployments, checks), report (status and Events, masked). Waiting is event-driven:
- * informers on the Jobs, Pods and Deployments schemagate owns trigger reconciles.
+ * (Jobs, Deployments, Services, checks), report (status and Events, masked). Waiting is
+ * event-driven: informers on the Jobs, Pods, Deployments and Services schemagate owns trigger
+ * reconciles.
  */
 // Not generation-aware, because the retry annotation changes no generation; SpecOrRetryChanged
 // lets through what matters and drops status updates, the operator's own included.
@@ -63,8 +60,8 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
 
   public static final String NAME = "appdeployment";
   private static final Logger log = LoggerFactory.getLogger(AppDeploymentReconciler.class);
-  private static final java.time.Duration STALE_RETRY = java.time.Duration.ofMillis(200);
-  private static final java.time.Duration CHECK_POLL = java.time.Duration.ofSeconds(1);
+  private static final Duration STALE_RETRY = Duration.ofMillis(200);
+  private static final Duration CHECK_POLL = Duration.ofSeconds(1);
 
   private final Clock clock;
   private final LifecyclePlanner planner;
@@ -109,32 +106,40 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
   @Override
   public List<EventSource<?, AppDeployment>> prepareEventSources(
       EventSourceContext<AppDeployment> context) {
+    // What schemagate creates carries the AppDeployment's owner reference; the pods are owned by a
+    // Job or a ReplicaSet and carry its label instead.
     return List.of(
-        informer(Job.class, context),
-        informer(Pod.class, context),
-        informer(Deployment.class, context),
-        informer(Service.class, context));
+        informer(Job.class, Mappers.fromOwnerReferences(AppDeployment.class), context),
+        informer(Pod.class, AppDeploymentReconciler::byLabel, context),
+        informer(Deployment.class, Mappers.fromOwnerReferences(AppDeployment.class), context),
+        informer(Service.class, Mappers.fromOwnerReferences(AppDeployment.class), context));
   }
 
-  /** An informer on the objects schemagate created, mapped to their AppDeployment by label. */
+  /**
+   * An informer on the objects schemagate created: its label selector limits what is cached; the
+   * mapper names the AppDeployment an object belongs to.
+   */
   private static <R extends HasMetadata> InformerEventSource<R, AppDeployment> informer(
-      Class<R> type, EventSourceContext<AppDeployment> context) {
-    SecondaryToPrimaryMapper<R> byLabel =
-        object -> {
-          Map<String, String> labels = object.getMetadata().getLabels();
-          String owner = labels == null ? null : labels.get(Labels.APPDEPLOYMENT);
-          return owner == null
-              ? Set.of()
-              : Set.of(new ResourceID(owner, object.getMetadata().getNamespace()));
-        };
+      Class<R> type,
+      SecondaryToPrimaryMapper<R> mapper,
+      EventSourceContext<AppDeployment> context) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, AppDeployment.class)
             .withName(type.getSimpleName().toLowerCase(java.util.Locale.ROOT))
             .withLabelSelector(Labels.MANAGED_SELECTOR)
-            .withSecondaryToPrimaryMapper(byLabel)
+            .withSecondaryToPrimaryMapper(mapper)
             .withNamespacesInheritedFromController()
             .build(),
         context);
+  }
+
+  /** The AppDeployment a pod belongs to, by its label. */
+  private static Set<ResourceID> byLabel(HasMetadata object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    String owner = labels == null ? null : labels.get(Labels.APPDEPLOYMENT);
+    return owner == null
+        ? Set.of()
+        : Set.of(new ResourceID(owner, object.getMetadata().getNamespace()));
   }
 
   @Override
@@ -145,49 +150,84 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
       return UpdateControl.noUpdate();
     }
     Instant now = clock.instant();
-    SecretResolver secrets = secretsOf(context, resource);
+    SecretResolver secrets = ReconcileSecrets.read(context.getClient(), resource);
     Observed observed = observer.observe(resource, context, secrets, now);
     if (resource.isMarkedForDeletion()) {
       return whileDeleting(resource, context, observed, now);
     }
-    Plan plan = planner.plan(observed, Checks.NOT_RUN);
-    // Values from the referenced Secrets are masked wherever they appear, even without a URL shape.
-    Masker masker = Masker.standard().plusKnownSecrets(knownSecrets(resource, secrets));
-    boolean checking = false;
-    if (plan.needsChecks()) {
-      Checks checked =
-          checks.run(
-              resource,
-              secrets,
-              plan.servingRequirements(),
-              RevisionRecordRequest.forPlan(resource, plan));
-      checking = checked.inProgress();
-      if (!checking) {
-        plan = planner.plan(observed, checked);
-      }
-    }
-    // Before a Job is created, the finalizer that makes a deletion wait for it; off again once no
-    // Job runs.
-    AppDeployment guarded =
-        new MigrationFinalizer(context.getClient(), leading)
-            .ensure(resource, DeletionGuard.wanted(observed, plan));
+    Masker masker = rememberSecrets(resource, secrets);
+    Decided decided = decide(observed, secrets);
+    AppDeployment guarded = guard(resource, context, observed, decided.plan());
     if (guarded == null) {
       return UpdateControl.<AppDeployment>noUpdate().rescheduleAfter(STALE_RETRY);
     }
-    resource = guarded;
-    Executor.Results done =
-        new Executor(context.getClient(), settings.operatorImage(), leading)
-            .execute(resource, plan, masker, cachedDeployments(context));
+    Executor.Results done = act(guarded, context, decided.plan(), masker);
+    boolean recorded = recorder(context).record(guarded, decided.plan(), done, masker, now);
+    return requeue(recorded, decided);
+  }
+
+  /**
+   * A plan, and whether the checks it needs are still running.
+   *
+   * @param checking the checks run on off this thread: the plan was made without their result
+   */
+  private record Decided(Plan plan, boolean checking) {}
+
+  /**
+   * Plans; if the plan needs the checks, checks (off the reconcile threads) and plans again with
+   * their result. A check still running leaves the first plan, which writes nothing it would need.
+   */
+  private Decided decide(Observed observed, SecretResolver secrets) {
+    Plan plan = planner.plan(observed, Checks.NOT_RUN);
+    if (!plan.needsChecks()) {
+      return new Decided(plan, false);
+    }
+    Checks checked = checks.run(CheckRequest.forPlan(observed.resource(), secrets, plan));
+    return checked.inProgress()
+        ? new Decided(plan, true)
+        : new Decided(planner.plan(observed, checked), false);
+  }
+
+  /**
+   * The referenced Secrets' values go to the log guard for this resource, and are masked wherever
+   * they appear, even without a URL's shape: the masker of this reconcile.
+   */
+  private static Masker rememberSecrets(AppDeployment resource, SecretResolver secrets) {
+    List<String> values = ReconcileSecrets.values(resource, secrets);
+    LogGuard.rememberSecrets(guardKey(resource), values);
+    return Masker.standard().plusKnownSecrets(values);
+  }
+
+  /**
+   * Before a Job is created, the finalizer that makes a deletion wait for it; off again once no Job
+   * runs. Returns the AppDeployment as written, or null when the write was refused as stale.
+   */
+  private AppDeployment guard(
+      AppDeployment resource, Context<AppDeployment> context, Observed observed, Plan plan) {
+    return new MigrationFinalizer(context.getClient(), leading)
+        .ensure(resource, DeletionGuard.wanted(observed, plan));
+  }
+
+  private Executor.Results act(
+      AppDeployment resource, Context<AppDeployment> context, Plan plan, Masker masker) {
+    return new Executor(context.getClient(), settings.operatorImage(), leading)
+        .execute(resource, plan, masker, cached(context));
+  }
+
+  /**
+   * When to look again: soon after a plan made from stale data (it recorded nothing) or while a
+   * check runs on; else when the plan says, or at the next event.
+   */
+  private static UpdateControl<AppDeployment> requeue(boolean recorded, Decided decided) {
     UpdateControl<AppDeployment> control = UpdateControl.noUpdate();
-    if (!recorder(context).record(resource, plan, done, masker, now)) {
-      // A plan made from stale data records nothing: the next reconcile decides again.
+    if (!recorded) {
       return control.rescheduleAfter(STALE_RETRY);
     }
-    if (checking) {
-      // The check goes on off this thread: look for its result soon.
+    if (decided.checking()) {
       return control.rescheduleAfter(CHECK_POLL);
     }
-    return plan.requeueAfter() == null ? control : control.rescheduleAfter(plan.requeueAfter());
+    Duration after = decided.plan().requeueAfter();
+    return after == null ? control : control.rescheduleAfter(after);
   }
 
   /**
@@ -236,88 +276,23 @@ public class AppDeploymentReconciler implements Reconciler<AppDeployment> {
     return new StatusRecorder(context.getClient(), metrics, clock);
   }
 
-  /**
-   * The referenced Secrets, each read once per reconcile however many fields point at it (the
-   * observation, the masking and the checks all resolve the same URLs): one GET per Secret instead
-   * of one per lookup, and every step of the reconcile sees the same value.
-   */
-  private static SecretResolver secretsOf(Context<AppDeployment> context, AppDeployment resource) {
-    String namespace = resource.getMetadata().getNamespace();
-    Map<String, Optional<Secret>> read = new HashMap<>();
-    return new SecretResolver(
-        name ->
-            read.computeIfAbsent(
-                    name,
-                    n ->
-                        Optional.ofNullable(
-                            context.getClient().secrets().inNamespace(namespace).withName(n).get()))
-                .orElse(null));
+  private static Executor.Cached cached(Context<AppDeployment> context) {
+    return new Executor.Cached(
+        byName(context.getSecondaryResources(Deployment.class)),
+        byName(context.getSecondaryResources(Service.class)));
   }
 
-  /**
-   * The database and Redis URLs and every Secret value the migration's environment sees, as
-   * resolved; also handed to the log guard for this resource.
-   */
-  private static List<String> knownSecrets(AppDeployment resource, SecretResolver secrets) {
-    List<String> values = new ArrayList<>();
-    secrets.databaseUrl(resource.getSpec()).asOptional().ifPresent(values::add);
-    secrets.redisUrl(resource.getSpec()).flatMap(Resolution::asOptional).ifPresent(values::add);
-    values.addAll(secrets.migrationEnvValues(resource.getSpec()));
-    LogGuard.rememberSecrets(guardKey(resource), values);
-    return values;
-  }
-
-  private static Map<String, Deployment> cachedDeployments(Context<AppDeployment> context) {
-    Map<String, Deployment> byName = new HashMap<>();
-    context
-        .getSecondaryResources(Deployment.class)
-        .forEach(d -> byName.put(d.getMetadata().getName(), d));
+  private static <T extends HasMetadata> Map<String, T> byName(Set<T> objects) {
+    Map<String, T> byName = new HashMap<>();
+    objects.forEach(o -> byName.put(o.getMetadata().getName(), o));
     return byName;
-  }
-
-  private void setErrorCondition(
-      AppDeploymentStatus status,
-      AppDeployment resource,
-      String type,
-      boolean value,
-      String message) {
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            type,
-            value,
-            "ReconcileError",
-            message,
-            resource.getMetadata().getGeneration(),
-            clock.instant()));
   }
 
   @Override
   public ErrorStatusUpdateControl<AppDeployment> updateErrorStatus(
       AppDeployment resource, Context<AppDeployment> context, Exception e) {
-    String message = Masker.standard().maskThrowable(e);
-    log.warn("Reconcile failed, will retry: {}", message);
-    // Written like every status: optimistic locking, never a patch computed from a cached copy.
-    // A first reconcile that fails still leaves a trace: Ready=False with the reason, not nothing.
-    AppDeploymentStatus status =
-        resource.getStatus() == null
-            ? new AppDeploymentStatus()
-            : StatusCopy.of(resource.getStatus());
-    if (resource.getStatus() == null) {
-      setErrorCondition(
-          status, resource, Conditions.READY, false, "not reconciled yet: " + message);
-    }
-    setErrorCondition(
-        status, resource, Conditions.RECONCILING, true, "retrying after an error: " + message);
-    if (!status.equals(resource.getStatus())) {
-      try {
-        recorder(context).write(resource, status);
-      } catch (KubernetesClientException writeFailed) {
-        log.debug(
-            "Could not record the error in status: {}",
-            Masker.standard().maskThrowable(writeFailed));
-      }
-    }
+    log.warn("Reconcile failed, will retry: {}", Masker.standard().maskThrowable(e));
+    recorder(context).recordError(resource, e);
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 }

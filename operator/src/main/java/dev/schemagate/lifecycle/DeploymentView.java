@@ -17,6 +17,7 @@ package dev.schemagate.lifecycle;
  *     carries them (encoded), or null without a gate
  * @param podRevisions the revisions the component's pods that still exist (terminating ones too)
  *     were created for, as the pods say
+ * @param progressDeadlineSeconds spec.progressDeadlineSeconds, or null when not known
  */
 public record DeploymentView(
     String name,
@@ -29,4 +30,34 @@ public record DeploymentView(
     DeploymentRollout rollout,
     String problem,
     String schemaRequirements,
-    java.util.Set<String> podRevisions) {}
+    java.util.Set<String> podRevisions,
+    Integer progressDeadlineSeconds) {
+
+  /** A view whose progress deadline is not known. */
+  public DeploymentView(
+      String name,
+      String templateHash,
+      String revision,
+      String image,
+      int replicas,
+      int readyReplicas,
+      int pods,
+      DeploymentRollout rollout,
+      String problem,
+      String schemaRequirements,
+      java.util.Set<String> podRevisions) {
+    this(
+        name,
+        templateHash,
+        revision,
+        image,
+        replicas,
+        readyReplicas,
+        pods,
+        rollout,
+        problem,
+        schemaRequirements,
+        podRevisions,
+        null);
+  }
+}

@@ -5,7 +5,6 @@ import dev.schemagate.api.ComponentSpec;
 import dev.schemagate.lifecycle.Action.CaptureLogTail;
 import dev.schemagate.lifecycle.Action.CreateJob;
 import dev.schemagate.lifecycle.Action.DeleteJob;
-import dev.schemagate.lifecycle.Action.EnsureDeployment;
 import dev.schemagate.masking.Masker;
 import dev.schemagate.workload.ComponentDeployments;
 import dev.schemagate.workload.Labels;
@@ -17,11 +16,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Carries out a plan's actions: the only place the lifecycle writes Jobs and Deployments. */
+/**
+ * Carries out a plan's writes, as they are: the only place the lifecycle writes Jobs, Deployments
+ * and Services. What to write is the planner's; this decides nothing.
+ */
 final class Executor {
 
   private static final Logger log = LoggerFactory.getLogger(Executor.class);
@@ -49,13 +50,19 @@ final class Executor {
   record Results(String logTail) {}
 
   /**
-   * @param cached the component Deployments of the informer cache, by name: read from there, not
-   *     from the API server, so a steady AppDeployment costs no requests
+   * The Deployments and Services of the informer cache, by name: what a roll, a scale or a
+   * Service's ports are applied to, read from there and not from the API server, so a steady
+   * AppDeployment costs no requests.
    */
-  Results execute(AppDeployment owner, Plan plan, Masker masker, Map<String, Deployment> cached) {
+  record Cached(Map<String, Deployment> deployments, Map<String, Service> services) {
+    static final Cached NONE = new Cached(Map.of(), Map.of());
+  }
+
+  /** Carries out the plan's writes, in order; decides nothing. */
+  Results execute(AppDeployment owner, Plan plan, Masker masker, Cached cached) {
     String revision = plan.status().getRevision();
     String tail = null;
-    for (Action action : plan.actions()) {
+    for (Action action : plan.writes()) {
       if (!leading.getAsBoolean()) {
         throw new IllegalStateException(
             "not the leader any more: " + action.getClass().getSimpleName() + " not carried out");
@@ -68,14 +75,29 @@ final class Executor {
             "contract-phase Job " + create.name() + " for revision " + revision);
       } else if (action instanceof DeleteJob delete) {
         deleteJob(owner, delete);
-      } else if (action instanceof EnsureDeployment ensure) {
-        ensureDeployment(owner, ensure, revision, cached);
+      } else if (action instanceof Action.CreateDeployment create) {
+        createDeployment(
+            ComponentDeployments.build(
+                owner,
+                component(owner, create.component()),
+                revision,
+                create.replicas(),
+                operatorImage));
+      } else if (action instanceof Action.RollDeployment roll) {
+        rollDeployment(owner, roll, revision, cached);
+      } else if (action instanceof Action.ScaleDeployment scale) {
+        scaleDeployment(owner, scale, cached);
+      } else if (action instanceof Action.EnsureService ensure) {
+        ensureService(owner, component(owner, ensure.component()), cached);
       } else if (action instanceof Action.RemoveComponent remove) {
         removeComponent(owner, remove);
       } else if (action instanceof Action.LogRolloutDiagnostics) {
         RolloutDiagnostics.log(client, owner, revision);
       } else if (action instanceof CaptureLogTail capture) {
         tail = LogTail.of(logTail(owner, capture, masker), masker);
+      } else {
+        throw new IllegalArgumentException(
+            action + " is a decision, not a write: the planner resolves it");
       }
     }
     return new Results(tail);
@@ -143,52 +165,40 @@ final class Executor {
     log.info("Deleted Job {}: {}", delete.name(), delete.why());
   }
 
-  private void ensureDeployment(
-      AppDeployment owner,
-      EnsureDeployment ensure,
-      String revision,
-      Map<String, Deployment> cached) {
-    ComponentSpec component =
-        owner.getSpec().getComponents().stream()
-            .filter(c -> c.getName().equals(ensure.component()))
-            .findFirst()
-            .orElseThrow();
-    String namespace = owner.getMetadata().getNamespace();
-    String name = ComponentDeployments.name(owner, component.getName());
-    Deployment existing = cached.get(name);
-    if (existing == null) {
-      createDeployment(
-          ComponentDeployments.build(owner, component, revision, ensure.replicas(), operatorImage));
-      ensureService(owner, component);
-    } else if (ensure.newTemplate()) {
-      Deployment desired =
-          ComponentDeployments.build(owner, component, revision, ensure.replicas(), operatorImage);
-      if (differs(existing, desired)) {
-        client.resource(ComponentDeployments.applyTo(copy(existing), desired)).update();
-        log.info(
-            "Rolled Deployment {} to revision {} with {} replicas",
-            name,
-            revision,
-            ensure.replicas());
-        ensureService(owner, component);
-      } else if (specChangedSinceLastStatus(owner)) {
-        // A Service-only edit (its port) changes no Deployment. Services have no informer: they
-        // are read only when the spec changed, not at every reconcile.
-        ensureService(owner, component);
-      }
-    } else if (!Objects.equals(existing.getSpec().getReplicas(), ensure.replicas())) {
-      Deployment scaled = copy(existing);
-      scaled.getSpec().setReplicas(ensure.replicas());
-      client.resource(scaled).update();
-      log.info(
-          "Scaled Deployment {} to {} replicas, keeping its revision", name, ensure.replicas());
-    }
+  private static ComponentSpec component(AppDeployment owner, String name) {
+    return owner.getSpec().getComponents().stream()
+        .filter(c -> c.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
-  private static boolean specChangedSinceLastStatus(AppDeployment owner) {
-    return owner.getStatus() == null
-        || !Objects.equals(
-            owner.getStatus().getObservedGeneration(), owner.getMetadata().getGeneration());
+  private void rollDeployment(
+      AppDeployment owner, Action.RollDeployment roll, String revision, Cached cached) {
+    String name = ComponentDeployments.name(owner, roll.component());
+    Deployment existing = cached.deployments().get(name);
+    if (existing == null) {
+      log.info("Not rolling Deployment {}: no longer in the cache, decided again next", name);
+      return;
+    }
+    Deployment desired =
+        ComponentDeployments.build(
+            owner, component(owner, roll.component()), revision, roll.replicas(), operatorImage);
+    client.resource(ComponentDeployments.applyTo(copy(existing), desired)).update();
+    log.info(
+        "Rolled Deployment {} to revision {} with {} replicas", name, revision, roll.replicas());
+  }
+
+  private void scaleDeployment(AppDeployment owner, Action.ScaleDeployment scale, Cached cached) {
+    String name = ComponentDeployments.name(owner, scale.component());
+    Deployment existing = cached.deployments().get(name);
+    if (existing == null) {
+      log.info("Not scaling Deployment {}: no longer in the cache, decided again next", name);
+      return;
+    }
+    Deployment scaled = copy(existing);
+    scaled.getSpec().setReplicas(scale.replicas());
+    client.resource(scaled).update();
+    log.info("Scaled Deployment {} to {} replicas, keeping its revision", name, scale.replicas());
   }
 
   private void createDeployment(Deployment deployment) {
@@ -207,49 +217,35 @@ final class Executor {
   }
 
   /** Never change an object of the informer cache in place. */
-  private Deployment copy(Deployment cached) {
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T copy(T cached) {
     return client.getKubernetesSerialization().clone(cached);
   }
 
-  private static boolean differs(Deployment existing, Deployment desired) {
-    String wanted = desired.getMetadata().getAnnotations().get(Labels.TEMPLATE_HASH);
-    String actual =
-        existing.getMetadata().getAnnotations() == null
-            ? null
-            : existing.getMetadata().getAnnotations().get(Labels.TEMPLATE_HASH);
-    String wantedImage =
-        desired.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    String actualImage =
-        existing.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    Integer wantedDeadline = desired.getSpec().getProgressDeadlineSeconds();
-    return !wanted.equals(actual)
-        || !wantedImage.equals(actualImage)
-        || !Objects.equals(existing.getSpec().getReplicas(), desired.getSpec().getReplicas())
-        || (wantedDeadline != null
-            && !wantedDeadline.equals(existing.getSpec().getProgressDeadlineSeconds()));
-  }
-
-  private void ensureService(AppDeployment owner, ComponentSpec component) {
+  private void ensureService(AppDeployment owner, ComponentSpec component, Cached cached) {
     Service desired = ComponentDeployments.service(owner, component);
     if (desired == null) {
       return;
     }
-    Service existing =
-        client
-            .services()
-            .inNamespace(owner.getMetadata().getNamespace())
-            .withName(desired.getMetadata().getName())
-            .get();
+    String name = desired.getMetadata().getName();
+    Service existing = cached.services().get(name);
     if (existing == null) {
-      client.resource(desired).create();
+      try {
+        client.resource(desired).create();
+        log.info("Created Service {}", name);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+        // The cache had not seen it yet; the next reconcile compares it with the spec.
+      }
     } else if (!Labels.isControlledBy(existing, owner)) {
       // Someone else's Service of that name: the planner reports the conflict; never take it.
-      log.warn(
-          "Not updating Service {}: it is not owned by this AppDeployment",
-          desired.getMetadata().getName());
-    } else if (!Objects.equals(existing.getSpec().getPorts(), desired.getSpec().getPorts())) {
-      existing.getSpec().setPorts(desired.getSpec().getPorts());
-      client.resource(existing).update();
+      log.warn("Not updating Service {}: it is not owned by this AppDeployment", name);
+    } else {
+      Service updated = copy(existing);
+      updated.getSpec().setPorts(desired.getSpec().getPorts());
+      client.resource(updated).update();
+      log.info("Set the ports of Service {}", name);
     }
   }
 

@@ -4,15 +4,12 @@ import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.AppDeploymentStatus;
 import dev.schemagate.api.ComponentSpec;
 import dev.schemagate.api.ComponentStatus;
-import dev.schemagate.api.DriftPolicy;
-import dev.schemagate.api.DriftSpec;
 import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.MigrationStatus;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.RevisionRecord;
 import dev.schemagate.api.RolloutStrategy;
 import dev.schemagate.api.SchemaStatus;
-import dev.schemagate.api.ServingIncompatiblePolicy;
 import dev.schemagate.lifecycle.Action.CaptureLogTail;
 import dev.schemagate.lifecycle.Action.CreateJob;
 import dev.schemagate.lifecycle.Action.DeleteJob;
@@ -73,6 +70,13 @@ import java.util.Objects;
  * Every path: component counts and Available (the application serves) follow the Deployments;
  *          a Stalled reason that is new gets a Warning Event.
  * </pre>
+ *
+ * <p>The rules of some rows are small classes of their own, which the decision asks: the component
+ * order ({@link RolloutOrder}), the contract phase ({@link ContractPhase}), drift ({@link Drift}),
+ * rollback ({@link Rollback}) and the serving revision's compatibility ({@link ServingRevision}).
+ * What each component's Deployment and Service then need - created, rolled, scaled, nothing - is
+ * resolved against what is observed by {@link ComponentWrites}: the plan's writes are all the
+ * executor does.
  */
 public final class LifecyclePlanner {
 
@@ -531,7 +535,7 @@ public final class LifecyclePlanner {
 
     /** status.history already says this Job succeeded: seeing it again is no news. */
     private boolean recordedSucceeded(JobKind kind, JobView job) {
-      RevisionRecord before = historyOf(o.revision());
+      RevisionRecord before = succeededMigration(status, o.revision());
       if (before == null) {
         return false;
       }
@@ -544,7 +548,7 @@ public final class LifecyclePlanner {
       if (kind == JobKind.MIGRATION) {
         record(attempt);
       } else {
-        recordContract(attempt);
+        ContractPhase.record(status, o.revision(), attempt);
       }
     }
 
@@ -661,20 +665,16 @@ public final class LifecyclePlanner {
 
     // ---- contract ----
 
-    private boolean contractConfigured() {
-      return spec.getMigration() != null && spec.getMigration().getContract() != null;
-    }
-
     /**
      * The contract phase of the wanted revision, once it is rolled out: true when it succeeded (or
      * there is none), so the revision may say Ready. It starts only when no pod of another revision
      * is left, as the pods themselves say, and runs exactly once per revision.
      */
     private boolean contracted() {
-      if (!contractConfigured()) {
+      if (!ContractPhase.configured(spec)) {
         return true;
       }
-      MigrationStatus contract = contractOfWantedRevision();
+      MigrationStatus contract = ContractPhase.ofWantedRevision(status, o);
       status.setContract(contract);
       if (contract.getState() == MigrationState.Succeeded) {
         return true;
@@ -686,7 +686,7 @@ public final class LifecyclePlanner {
       if (jobGone(JobKind.CONTRACT, contract)) {
         return false;
       }
-      List<String> older = olderPods();
+      List<String> older = ContractPhase.olderPods(spec, o);
       if (!older.isEmpty()) {
         status.setPhase(Phase.Contracting);
         progressing(
@@ -704,63 +704,6 @@ public final class LifecyclePlanner {
       return false;
     }
 
-    private MigrationStatus contractOfWantedRevision() {
-      MigrationStatus recorded = status.getContract();
-      if (recorded != null && o.revision().equals(recorded.getRevision())) {
-        return recorded;
-      }
-      MigrationStatus contract = new MigrationStatus();
-      contract.setRevision(o.revision());
-      contract.setJobName(contractJobName(o.resource().getMetadata().getName(), o.revision()));
-      contract.setState(MigrationState.Pending);
-      // Exactly once: history remembers a contract phase whose Job was cleaned up.
-      RevisionRecord done = historyOf(o.revision());
-      if (done != null
-          && MigrationState.Succeeded.name().equals(done.getContract())
-          && o.currentContractJob() == null) {
-        contract.setState(MigrationState.Succeeded);
-        contract.setFinishedAt(done.getContractFinishedAt());
-        contract.setRetryToken(o.retryToken());
-      }
-      return contract;
-    }
-
-    private void recordContract(MigrationStatus contract) {
-      RevisionRecord entry = historyOf(o.revision());
-      if (entry != null) {
-        entry.setContract(contract.getState().name());
-        entry.setContractFinishedAt(contract.getFinishedAt());
-      }
-    }
-
-    /** The wanted revision's successful migration in status.history, or null. */
-    private RevisionRecord historyOf(String revision) {
-      return status.getHistory() == null
-          ? null
-          : status.getHistory().stream()
-              .filter(h -> revision.equals(h.getRevision()))
-              .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
-              .findFirst()
-              .orElse(null);
-    }
-
-    /** Components with a pod of another revision, as "api (R1)": the pods, not the Deployment. */
-    private List<String> olderPods() {
-      List<String> older = new ArrayList<>();
-      for (ComponentSpec component : spec.getComponents()) {
-        DeploymentView view = o.deployments().get(component.getName());
-        if (view == null) {
-          continue;
-        }
-        List<String> others =
-            view.podRevisions().stream().filter(r -> !o.revision().equals(r)).toList();
-        if (!others.isEmpty()) {
-          older.add(component.getName() + " (" + String.join(", ", others) + ")");
-        }
-      }
-      return older;
-    }
-
     // ---- verification ----
 
     private boolean verified() {
@@ -774,8 +717,8 @@ public final class LifecyclePlanner {
           current
               && (Boolean.TRUE.equals(last.getVerified())
                       && conditionTrue(Conditions.DEPENDENCIES_READY)
-                  || driftReportedOnly());
-      if (standing && !driftCheckDue(last)) {
+                  || Drift.reportedOnly(spec, conditionReason(Conditions.SCHEMA_VERIFIED)));
+      if (standing && !Drift.checkDue(spec, o.resource().getMetadata().getName(), last, o.now())) {
         scheduleDriftCheck(last);
         return true;
       }
@@ -788,7 +731,7 @@ public final class LifecyclePlanner {
         if (current && SCHEMA_DRIFT.equals(conditionReason(Conditions.SCHEMA_VERIFIED))) {
           return false; // still drifted until the re-check says otherwise: status stays
         }
-        Serving serving = serving();
+        ServingRevision serving = ServingRevision.of(spec, o);
         servingRequirements = serving == null ? null : serving.requirements();
         status.setPhase(Phase.Verifying);
         progressing("Verifying", "verifying the schema of revision " + o.revision());
@@ -821,7 +764,7 @@ public final class LifecyclePlanner {
         if (o.revision().equals(status.getVerifiedRevision())) {
           return drifted(checks.schema());
         }
-        if (migratedBeforeAnother()) {
+        if (Rollback.migratedBeforeAnother(status.getHistory(), o.revision())) {
           return rollbackRefused(checks.schema());
         }
       }
@@ -855,69 +798,22 @@ public final class LifecyclePlanner {
     }
 
     /**
-     * The revision that serves while another is verified (KeepRunning), the components that run it,
-     * and what it needs of the schema, as its pods' gate checks; null when none does.
-     */
-    private record Serving(String revision, List<String> components, String requirements) {}
-
-    private Serving serving() {
-      Serving found = null;
-      for (ComponentSpec component : spec.getComponents()) {
-        DeploymentView view = o.deployments().get(component.getName());
-        if (view == null
-            || view.replicas() == 0
-            || o.revision().equals(view.revision())
-            || view.schemaRequirements() == null) {
-          continue;
-        }
-        if (found == null) {
-          found =
-              new Serving(
-                  view.revision(),
-                  new ArrayList<>(List.of(component.getName())),
-                  view.schemaRequirements());
-        } else if (found.revision().equals(view.revision())) {
-          found.components().add(component.getName());
-        }
-      }
-      return found;
-    }
-
-    /**
      * After a migration the serving revision's pods run on a schema they were not built for: if it
      * lacks what they need, they are failing now, and that is said loudly - and, with StopServing,
      * they are stopped before the new revision rolls out.
      */
     private void servingCompatibility(CheckResult result) {
-      Serving serving = serving();
+      ServingRevision serving = ServingRevision.of(spec, o);
       if (result == null || serving == null || result.transientFailure()) {
         return;
       }
-      String who =
-          "revision " + serving.revision() + " (" + String.join(", ", serving.components()) + ")";
       if (result.ok()) {
         condition(
-            Conditions.SERVING_COMPATIBLE,
-            true,
-            "Compatible",
-            who + " still finds what it needs on the schema revision " + o.revision() + " left");
+            Conditions.SERVING_COMPATIBLE, true, "Compatible", serving.compatible(o.revision()));
         return;
       }
       String message =
-          who
-              + ", which still serves, needs what the schema no longer has after revision "
-              + o.revision()
-              + "'s migration: "
-              + result.message()
-              + (stopServing()
-                  ? "; spec.rollout.onServingIncompatible is StopServing: its pods are stopped"
-                      + " before revision "
-                      + o.revision()
-                      + " rolls out"
-                  : "; it serves until revision "
-                      + o.revision()
-                      + " replaces it (spec.rollout.onServingIncompatible: StopServing stops it"
-                      + " at once)");
+          serving.incompatible(o.revision(), result.message(), ServingRevision.stopServing(spec));
       CheckResult incompatible = new CheckResult(false, SERVING_INCOMPATIBLE, message, false);
       if (isNews(Conditions.SERVING_COMPATIBLE, incompatible)) {
         events.add(new Plan.Note(true, SERVING_INCOMPATIBLE, message));
@@ -925,66 +821,13 @@ public final class LifecyclePlanner {
       condition(Conditions.SERVING_COMPATIBLE, false, SERVING_INCOMPATIBLE, message);
     }
 
-    private boolean stopServing() {
-      return spec.getRollout() != null
-          && spec.getRollout().getOnServingIncompatible() == ServingIncompatiblePolicy.StopServing;
-    }
-
-    /**
-     * A component still runs the revision found incompatible with the migrated schema, and the user
-     * asked for such a revision to stop at once: it goes to 0 before it is given the new one.
-     */
-    private boolean stopsFirst(DeploymentView current) {
-      return stopServing()
-          && current != null
-          && !o.revision().equals(current.revision())
-          && (current.replicas() > 0 || current.pods() > 0)
-          && SERVING_INCOMPATIBLE.equals(conditionReason(Conditions.SERVING_COMPATIBLE));
-    }
-
-    private DriftSpec drift() {
-      return spec.getDrift() == null ? new DriftSpec() : spec.getDrift();
-    }
-
-    private boolean driftReportedOnly() {
-      return drift().getOnDrift() == DriftPolicy.Report
-          && SCHEMA_DRIFT.equals(conditionReason(Conditions.SCHEMA_VERIFIED));
-    }
-
     private String conditionReason(String type) {
       Condition condition = Conditions.find(status.getConditions(), type);
       return condition == null ? null : condition.getReason();
     }
 
-    /** The time between re-verifications, or null when they are off. */
-    private Duration driftInterval() {
-      Integer seconds = drift().getIntervalSeconds();
-      int interval = seconds == null ? DriftSpec.DEFAULT_INTERVAL_SECONDS : seconds;
-      return interval == 0 ? null : Duration.ofSeconds(interval);
-    }
-
-    /**
-     * When the next re-verification is due: the interval after the last check, plus up to a fifth
-     * of it, fixed per AppDeployment and check, so that a thousand AppDeployments verified at once
-     * (an operator restart) spread their re-checks instead of hitting their databases together.
-     */
-    private Instant driftCheckAt(SchemaStatus last) {
-      Duration interval = driftInterval();
-      if (interval == null || last.getCheckedAt() == null) {
-        return null;
-      }
-      String seed = o.resource().getMetadata().getName() + "/" + last.getCheckedAt();
-      long jitter = Math.floorMod(seed.hashCode(), 1000) * interval.toMillis() / 5000;
-      return Instant.parse(last.getCheckedAt()).plus(interval).plusMillis(jitter);
-    }
-
-    private boolean driftCheckDue(SchemaStatus last) {
-      Instant at = driftCheckAt(last);
-      return at != null && !o.now().isBefore(at);
-    }
-
     private void scheduleDriftCheck(SchemaStatus last) {
-      Instant at = driftCheckAt(last);
+      Instant at = Drift.checkAt(spec, o.resource().getMetadata().getName(), last);
       if (at != null && requeue == null) {
         requeueAt(at);
       }
@@ -996,15 +839,10 @@ public final class LifecyclePlanner {
      * by default new rollouts and scale-ups wait until it is repaired.
      */
     private boolean drifted(CheckResult check) {
-      String message =
-          "the schema drifted after revision "
-              + o.revision()
-              + " was verified: "
-              + check.message()
-              + "; restore what is missing (or roll forward with a migration that creates it)";
+      String message = Drift.message(o.revision(), check.message());
       CheckResult drift = new CheckResult(false, SCHEMA_DRIFT, message, false);
       boolean news = schemaNotVerified(drift);
-      if (drift().getOnDrift() == DriftPolicy.Report) {
+      if (Drift.reportOnly(spec)) {
         if (news) {
           events.add(new Plan.Note(true, SCHEMA_DRIFT, message));
         }
@@ -1013,42 +851,13 @@ public final class LifecyclePlanner {
       }
       checkFailed(drift, SCHEMA_DRIFT, Conditions.SCHEMA_VERIFIED, news);
       // Looked at again, so that a repair is seen without a change to the spec.
-      Duration interval = driftInterval();
+      Duration interval = Drift.interval(spec);
       requeue = backoff(Conditions.STALLED, interval == null ? MAX_BACKOFF : interval);
       return false;
     }
 
-    /**
-     * The wanted revision migrated before, and another revision migrated after it: going back to it
-     * (a rollback) needs no migration, but the schema must still satisfy it.
-     */
-    private boolean migratedBeforeAnother() {
-      if (status.getHistory() == null) {
-        return false;
-      }
-      Instant own =
-          status.getHistory().stream()
-              .filter(h -> o.revision().equals(h.getRevision()))
-              .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
-              .filter(h -> h.getFinishedAt() != null)
-              .map(h -> Instant.parse(h.getFinishedAt()))
-              .findFirst()
-              .orElse(null);
-      return own != null
-          && status.getHistory().stream()
-              .filter(h -> !o.revision().equals(h.getRevision()))
-              .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
-              .anyMatch(
-                  h -> h.getFinishedAt() != null && Instant.parse(h.getFinishedAt()).isAfter(own));
-    }
-
     private boolean rollbackRefused(CheckResult check) {
-      String message =
-          "rollback to revision "
-              + o.revision()
-              + " refused: its migration ran before, but the schema no longer satisfies it: "
-              + check.message()
-              + "; the components keep what they run - roll forward, or restore what is missing";
+      String message = Rollback.refusal(o.revision(), check.message());
       CheckResult refused = new CheckResult(false, ROLLBACK_REFUSED, message, false);
       return checkFailed(
           refused, ROLLBACK_REFUSED, Conditions.SCHEMA_VERIFIED, schemaNotVerified(refused));
@@ -1137,6 +946,12 @@ public final class LifecyclePlanner {
     }
 
     // ---- components ----
+
+    /** {@link ServingRevision#stopsFirst}: it goes to 0 before it is given the new revision. */
+    private boolean stopsFirst(DeploymentView current) {
+      return ServingRevision.stopsFirst(
+          spec, o.revision(), current, conditionReason(Conditions.SERVING_COMPATIBLE));
+    }
 
     private boolean stopTheWorld() {
       return spec.getRollout() != null
@@ -1495,8 +1310,20 @@ public final class LifecyclePlanner {
           status,
           List.copyOf(events),
           requeue,
-          needsChecks ? servingRequirements : null);
+          needsChecks ? servingRequirements : null,
+          ComponentWrites.resolve(actions, o));
     }
+  }
+
+  /** The revision's successful migration in status.history, or null. */
+  static RevisionRecord succeededMigration(AppDeploymentStatus status, String revision) {
+    return status.getHistory() == null
+        ? null
+        : status.getHistory().stream()
+            .filter(h -> revision.equals(h.getRevision()))
+            .filter(h -> MigrationState.Succeeded.name().equals(h.getOutcome()))
+            .findFirst()
+            .orElse(null);
   }
 
   private static String text(Instant instant) {

@@ -42,27 +42,17 @@ public final class LiveDependencyChecks implements DependencyChecks {
     this.metrics = metrics;
   }
 
-  @Override
-  public Checks run(AppDeployment resource, SecretResolver secrets) {
-    return run(resource, secrets, null);
-  }
-
-  @Override
-  public Checks run(AppDeployment resource, SecretResolver secrets, String servingRequirements) {
-    return run(resource, secrets, servingRequirements, null);
-  }
-
   /**
-   * The checks; with a {@code request}, first the database's record of migrated revisions is read
-   * or written on a connection of its own ({@link MigratedRevisions}). A database that does not
-   * answer that connection is reported at once, without a second wait for the verification.
+   * The checks; with a revision record request, first the database's record of migrated revisions
+   * is read or written on a connection of its own ({@link MigratedRevisions}). A database that does
+   * not answer that connection is reported at once, without a second wait for the verification.
    */
   @Override
-  public Checks run(
-      AppDeployment resource,
-      SecretResolver secrets,
-      String servingRequirements,
-      RevisionRecordRequest request) {
+  public Checks run(CheckRequest checkRequest) {
+    AppDeployment resource = checkRequest.resource();
+    SecretResolver secrets = checkRequest.secrets();
+    String servingRequirements = checkRequest.servingRequirements();
+    RevisionRecordRequest request = checkRequest.revisionRecord();
     AppDeploymentSpec spec = resource.getSpec();
     Duration timeout = seconds(spec.getDatabase().getTimeoutSeconds(), 10);
     Resolution url = secrets.databaseUrl(spec);

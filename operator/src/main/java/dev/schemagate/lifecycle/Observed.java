@@ -23,6 +23,8 @@ import java.util.Map;
  * @param conflicts objects with the names this AppDeployment's would have that another owner holds
  *     (a Deployment or Service it does not control); empty normally
  * @param now the time of this reconcile
+ * @param services component name to its Service as observed and as the spec wants it, for every
+ *     component that asks for one; a Service the informer cache does not hold counts as missing
  */
 public record Observed(
     AppDeployment resource,
@@ -35,7 +37,36 @@ public record Observed(
     String checksKey,
     String configProblem,
     List<String> conflicts,
-    Instant now) {
+    Instant now,
+    Map<String, ServiceView> services) {
+
+  /** Without Services: no component's Service is looked after. */
+  public Observed(
+      AppDeployment resource,
+      String revision,
+      String retryToken,
+      List<JobView> jobs,
+      List<JobView> contractJobs,
+      Map<String, DeploymentView> deployments,
+      Map<String, String> wantedTemplates,
+      String checksKey,
+      String configProblem,
+      List<String> conflicts,
+      Instant now) {
+    this(
+        resource,
+        revision,
+        retryToken,
+        jobs,
+        contractJobs,
+        deployments,
+        wantedTemplates,
+        checksKey,
+        configProblem,
+        conflicts,
+        now,
+        Map.of());
+  }
 
   /** The newest Job of the wanted revision, or null. */
   public JobView currentJob() {

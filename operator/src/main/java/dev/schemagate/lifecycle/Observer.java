@@ -122,7 +122,33 @@ final class Observer {
         Revision.ofChecks(spec),
         problems.isEmpty() ? null : String.join("; ", problems),
         conflicts(resource, context),
-        now);
+        now,
+        services(resource, byName(context.getSecondaryResources(Service.class))));
+  }
+
+  /**
+   * Per component that asks for a Service, the one of its name in the informer cache (missing when
+   * the cache has none) and the ports the spec gives it.
+   */
+  static Map<String, ServiceView> services(AppDeployment resource, Map<String, Service> cached) {
+    Map<String, ServiceView> views = new HashMap<>();
+    for (ComponentSpec component : resource.getSpec().getComponents()) {
+      Service wanted = ComponentDeployments.service(resource, component);
+      if (wanted == null) {
+        continue;
+      }
+      String name = wanted.getMetadata().getName();
+      Service current = cached.get(name);
+      views.put(
+          component.getName(),
+          new ServiceView(
+              name,
+              current != null,
+              current != null && Labels.isControlledBy(current, resource),
+              current == null ? null : ServiceView.ports(current),
+              ServiceView.ports(wanted)));
+    }
+    return views;
   }
 
   /**
@@ -275,7 +301,8 @@ final class Observer {
               DeploymentRollout.of(deployment),
               PodProblems.of(deployment, componentPods),
               SchemaGateContainer.requirementsOf(deployment.getSpec().getTemplate().getSpec()),
-              revisionsOf(componentPods)));
+              revisionsOf(componentPods),
+              deployment.getSpec().getProgressDeadlineSeconds()));
     }
     return views;
   }

@@ -2,7 +2,6 @@ package dev.schemagate.lifecycle;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
-import dev.schemagate.env.SecretResolver;
 import dev.schemagate.lifecycle.Checks.CheckResult;
 import java.time.Duration;
 import java.util.Map;
@@ -63,28 +62,16 @@ final class OffThreadChecks implements DependencyChecks {
     this.checks = checks;
   }
 
-  @Override
-  public Checks run(AppDeployment resource, SecretResolver secrets) {
-    return run(resource, secrets, null);
-  }
-
-  @Override
-  public Checks run(AppDeployment resource, SecretResolver secrets, String servingRequirements) {
-    return run(resource, secrets, servingRequirements, null);
-  }
-
   /**
-   * The check of {@code resource}: its result when it is done, else {@link Checks#IN_PROGRESS}. A
-   * check already running for this generation and request is collected; one started for another
-   * request (a look-up made before the migration that has succeeded since) is left unheard, so that
-   * a schema checked before a migration never counts as verified after it.
+   * The check of the request's AppDeployment: its result when done, else {@link
+   * Checks#IN_PROGRESS}. A check already running for this generation and request is collected; one
+   * started for another request (a look-up made before the migration that has succeeded since) is
+   * left unheard, so that a schema checked before a migration never counts as verified after it.
    */
   @Override
-  public Checks run(
-      AppDeployment resource,
-      SecretResolver secrets,
-      String servingRequirements,
-      RevisionRecordRequest request) {
+  public Checks run(CheckRequest checkRequest) {
+    AppDeployment resource = checkRequest.resource();
+    RevisionRecordRequest request = checkRequest.revisionRecord();
     String uid = resource.getMetadata().getUid();
     long generation =
         resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
@@ -97,7 +84,7 @@ final class OffThreadChecks implements DependencyChecks {
                         && current.generation() == generation
                         && Objects.equals(current.request(), request)
                     ? current
-                    : start(resource, secrets, servingRequirements, request, generation));
+                    : start(checkRequest, generation));
     if (check == null) {
       return Checks.IN_PROGRESS; // every check thread is busy: try again shortly
     }
@@ -131,23 +118,13 @@ final class OffThreadChecks implements DependencyChecks {
     running.remove(uid);
   }
 
-  private Running start(
-      AppDeployment resource,
-      SecretResolver secrets,
-      String servingRequirements,
-      RevisionRecordRequest request,
-      long generation) {
+  private Running start(CheckRequest request, long generation) {
     try {
       return new Running(
           generation,
-          request,
+          request.revisionRecord(),
           System.nanoTime(),
-          CompletableFuture.supplyAsync(
-              () ->
-                  request == null
-                      ? checks.run(resource, secrets, servingRequirements)
-                      : checks.run(resource, secrets, servingRequirements, request),
-              pool));
+          CompletableFuture.supplyAsync(() -> checks.run(request), pool));
     } catch (RejectedExecutionException e) {
       return null;
     }

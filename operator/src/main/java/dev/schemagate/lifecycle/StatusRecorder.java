@@ -57,6 +57,51 @@ final class StatusRecorder {
   }
 
   /**
+   * Records a reconcile that failed and is retried: Reconciling=True with the (masked) reason, and
+   * on a first reconcile Ready=False too, so that it leaves a trace. Written like every status,
+   * with optimistic locking, and only when it changed; a write that fails is only logged.
+   */
+  void recordError(AppDeployment resource, Exception e) {
+    String message = Masker.standard().maskThrowable(e);
+    AppDeploymentStatus status =
+        resource.getStatus() == null
+            ? new AppDeploymentStatus()
+            : StatusCopy.of(resource.getStatus());
+    if (resource.getStatus() == null) {
+      setErrorCondition(
+          status, resource, Conditions.READY, false, "not reconciled yet: " + message);
+    }
+    setErrorCondition(
+        status, resource, Conditions.RECONCILING, true, "retrying after an error: " + message);
+    if (!status.equals(resource.getStatus())) {
+      try {
+        write(resource, status);
+      } catch (KubernetesClientException writeFailed) {
+        log.debug(
+            "Could not record the error in status: {}",
+            Masker.standard().maskThrowable(writeFailed));
+      }
+    }
+  }
+
+  private void setErrorCondition(
+      AppDeploymentStatus status,
+      AppDeployment resource,
+      String type,
+      boolean value,
+      String message) {
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(),
+            type,
+            value,
+            "ReconcileError",
+            message,
+            resource.getMetadata().getGeneration(),
+            clock.instant()));
+  }
+
+  /**
    * Writes {@code status} as it is (already masked).
    *
    * @return false when the write was refused as stale

@@ -57,16 +57,23 @@ public final class ComponentDeployments {
         .endMetadata()
         .withNewSpec()
         .withReplicas(replicas)
-        .withProgressDeadlineSeconds(
-            owner.getSpec().getRollout() == null
-                ? null
-                : owner.getSpec().getRollout().getProgressDeadlineSeconds())
+        .withProgressDeadlineSeconds(progressDeadlineSeconds(owner.getSpec()))
         .withNewSelector()
         .withMatchLabels(Labels.selector(owner, component.getName()))
         .endSelector()
         .withTemplate(template)
         .endSpec()
         .build();
+  }
+
+  /** The image of the component's container: its own, or the spec's. */
+  public static String image(AppDeploymentSpec spec, ComponentSpec component) {
+    return component.getImage() != null ? component.getImage() : spec.getImage();
+  }
+
+  /** The progress deadline {@link #build} sets, or null: the cluster's default stays. */
+  public static Integer progressDeadlineSeconds(AppDeploymentSpec spec) {
+    return spec.getRollout() == null ? null : spec.getRollout().getProgressDeadlineSeconds();
   }
 
   /** The hash of the pod template {@link #build} gives the component for this revision. */
@@ -101,7 +108,7 @@ public final class ComponentDeployments {
         .withInitContainers(gate)
         .addNewContainer()
         .withName(CONTAINER)
-        .withImage(component.getImage() != null ? component.getImage() : spec.getImage())
+        .withImage(image(spec, component))
         .withCommand(component.getCommand())
         .withArgs(component.getArgs())
         .withEnv(env(spec, component))

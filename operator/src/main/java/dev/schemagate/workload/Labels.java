@@ -17,7 +17,7 @@ public final class Labels {
   /** Selector of everything schemagate creates, for its informers. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
 
-  /** Which AppDeployment an object belongs to: maps Jobs, Pods and Deployments to it. */
+  /** Which AppDeployment an object belongs to: maps its pods to it (owned objects map by owner). */
   public static final String APPDEPLOYMENT = "schemagate.dev/appdeployment";
 
   public static final String COMPONENT = "schemagate.dev/component";

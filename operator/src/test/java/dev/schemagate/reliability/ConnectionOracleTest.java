@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.env.SecretResolver;
+import dev.schemagate.lifecycle.CheckRequest;
 import dev.schemagate.lifecycle.Checks;
 import dev.schemagate.lifecycle.Checks.CheckResult;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
@@ -168,7 +169,7 @@ class ConnectionOracleTest {
     if (redisUrl != null) {
       secrets.put("app-redis", secret("app-redis", redisUrl));
     }
-    return new LiveDependencyChecks().run(app, new SecretResolver(secrets::get));
+    return new LiveDependencyChecks().run(CheckRequest.of(app, new SecretResolver(secrets::get)));
   }
 
   private static Secret secret(String name, String url) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.Phase;
-import dev.schemagate.env.SecretResolver;
 import dev.schemagate.lifecycle.Checks;
 import dev.schemagate.lifecycle.DependencyChecks;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
@@ -38,28 +37,17 @@ class DatabaseFaultsTest extends RigScenarios {
       // server going down; it is back when the check returns. The look-up before the migration
       // finds it up.
       DependencyChecks restarting =
-          new DependencyChecks() {
-            @Override
-            public Checks run(AppDeployment resource, SecretResolver secrets) {
-              return live.run(resource, secrets);
+          request -> {
+            RevisionRecordRequest record = request.revisionRecord();
+            if (record == null
+                || record.kind() != RevisionRecordRequest.Kind.RECORD
+                || checks.getAndIncrement() > 0) {
+              return live.run(request);
             }
-
-            @Override
-            public Checks run(
-                AppDeployment resource,
-                SecretResolver secrets,
-                String servingRequirements,
-                RevisionRecordRequest request) {
-              if (request == null
-                  || request.kind() != RevisionRecordRequest.Kind.RECORD
-                  || checks.getAndIncrement() > 0) {
-                return live.run(resource, secrets, servingRequirements, request);
-              }
-              pg.down();
-              Checks result = live.run(resource, secrets, servingRequirements, request);
-              pg.up();
-              return result;
-            }
+            pg.down();
+            Checks result = live.run(request);
+            pg.up();
+            return result;
           };
       rig.startOperator(restarting);
       AppDeployment waiting;

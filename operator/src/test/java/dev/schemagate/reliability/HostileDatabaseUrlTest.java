@@ -7,6 +7,7 @@ import dev.schemagate.api.AppDeployment;
 import dev.schemagate.cli.SchemagateCli;
 import dev.schemagate.env.SecretResolver;
 import dev.schemagate.gate.GateEnvironment;
+import dev.schemagate.lifecycle.CheckRequest;
 import dev.schemagate.lifecycle.Checks.CheckResult;
 import dev.schemagate.lifecycle.LiveDependencyChecks;
 import dev.schemagate.testing.DriverClassParameters;
@@ -355,7 +356,7 @@ class HostileDatabaseUrlTest {
                     Base64.getEncoder().encodeToString(url.getBytes(StandardCharsets.UTF_8))))
             .build();
     return new LiveDependencyChecks()
-        .run(app, new SecretResolver(Map.of("app-db", secret)::get))
+        .run(CheckRequest.of(app, new SecretResolver(Map.of("app-db", secret)::get)))
         .schema();
   }
 

@@ -35,8 +35,8 @@ class LongOutageTest extends RigScenarios {
       AtomicInteger checks = new AtomicInteger();
       DependencyChecks live = new LiveDependencyChecks();
       DependencyChecks counted =
-          (resource, secrets) -> {
-            Checks result = live.run(resource, secrets);
+          request -> {
+            Checks result = live.run(request.basic());
             checks.incrementAndGet();
             return result;
           };
