@@ -1,5 +1,6 @@
 package dev.schemagate.migrate;
 
+import dev.schemagate.env.AppVariables;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public record MigrateSettings(
   public static final String DEFAULT_DATABASE_URL_ENV = "SCHEMAGATE_DATABASE_URL";
 
   /** Read when {@value #DEFAULT_DATABASE_URL_ENV} is unset and no other name was given. */
-  public static final String FALLBACK_DATABASE_URL_ENV = "DATABASE_URL";
+  public static final String FALLBACK_DATABASE_URL_ENV = AppVariables.DATABASE_URL;
 
   public static final String LOCATION_ENV = "SCHEMAGATE_MIGRATE_LOCATION";
   public static final String SCHEMA_ENV = "SCHEMAGATE_MIGRATE_SCHEMA";
