@@ -15,11 +15,14 @@ import picocli.CommandLine.Spec;
  * The schema gate: prints masked boot diagnostics and checks the required schema exists. Runs as an
  * init container at every pod start, so it loads no Kubernetes client classes.
  *
- * <p>Env-backed options have no picocli {@code ${env:}} default: {@link GateSettings#resolve} reads
- * the environment itself (from {@link GateEnvironment}), so that tests can give it one.
+ * <p>An option not given (or given blank) takes its value from the environment variable named in
+ * its description, else its built-in default: {@link GateDefaults}, which reads the environment of
+ * {@link GateEnvironment} so that tests can give it one. {@link GateSettings#resolve} checks and
+ * converts the values, so that a bad one is reported after the boot diagnostics.
  */
 @Command(
-    name = "check-schema",
+    name = GateSettings.COMMAND,
+    defaultValueProvider = GateDefaults.class,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     exitCodeOnInvalidInput = ExitCodes.CONFIGURATION,
@@ -47,7 +50,7 @@ final class CheckSchemaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--requirements-file",
+      names = GateSettings.REQUIREMENTS_FILE_OPTION,
       paramLabel = "<path>",
       description =
           "File holding the schema requirements as JSON. Env: "
@@ -58,7 +61,7 @@ final class CheckSchemaCommand implements Callable<Integer> {
   String requirementsFile;
 
   @Option(
-      names = "--database-url-env",
+      names = GateSettings.DATABASE_URL_ENV_OPTION,
       paramLabel = "<NAME>",
       description =
           "NAME of the environment variable holding the database URL (never the URL itself)."
@@ -70,7 +73,7 @@ final class CheckSchemaCommand implements Callable<Integer> {
   String databaseUrlEnv;
 
   @Option(
-      names = "--timeout",
+      names = GateSettings.TIMEOUT_OPTION,
       paramLabel = "<seconds>",
       description =
           "Bound on connecting and on each query of one attempt, in seconds. Env: "
@@ -81,7 +84,7 @@ final class CheckSchemaCommand implements Callable<Integer> {
   String timeout;
 
   @Option(
-      names = "--attempts",
+      names = GateSettings.ATTEMPTS_OPTION,
       paramLabel = "<n>",
       description =
           "Tries while the database does not answer (or refuses). Env: "
@@ -92,7 +95,7 @@ final class CheckSchemaCommand implements Callable<Integer> {
   String attempts;
 
   @Option(
-      names = "--retry-delay",
+      names = GateSettings.RETRY_DELAY_OPTION,
       paramLabel = "<seconds>",
       description =
           "Pause between tries, in seconds. Env: "
@@ -103,7 +106,7 @@ final class CheckSchemaCommand implements Callable<Integer> {
   String retryDelay;
 
   @Option(
-      names = "--role",
+      names = GateSettings.ROLE_OPTION,
       paramLabel = "<role>",
       description =
           "The component's role, named in the diagnostics title. Env: "
@@ -114,7 +117,7 @@ final class CheckSchemaCommand implements Callable<Integer> {
   String role;
 
   @Option(
-      names = "--diagnostics-env",
+      names = GateSettings.DIAGNOSTICS_ENV_OPTION,
       paramLabel = "<NAME,...>",
       description =
           "Comma-separated names of further environment variables to show (masked) in the"
@@ -128,7 +131,18 @@ final class CheckSchemaCommand implements Callable<Integer> {
     logging.apply();
     GateSettings.Options options =
         new GateSettings.Options(
-            requirementsFile, databaseUrlEnv, timeout, attempts, retryDelay, role, diagnosticsEnv);
+            given(requirementsFile, GateSettings.REQUIREMENTS_FILE_OPTION),
+            given(databaseUrlEnv, GateSettings.DATABASE_URL_ENV_OPTION),
+            given(timeout, GateSettings.TIMEOUT_OPTION),
+            given(attempts, GateSettings.ATTEMPTS_OPTION),
+            given(retryDelay, GateSettings.RETRY_DELAY_OPTION),
+            given(role, GateSettings.ROLE_OPTION),
+            given(diagnosticsEnv, GateSettings.DIAGNOSTICS_ENV_OPTION));
     return new SchemaGate(spec.commandLine().getOut()).run(options, GateEnvironment.current());
+  }
+
+  /** A blank value given on the command line counts as not given: the default applies. */
+  private static String given(String value, String option) {
+    return value == null || value.isBlank() ? GateDefaults.of(option) : value;
   }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * reads the environment itself (from {@link GateEnvironment}), so that tests can give it one.
  */
 @Command(
-    name = "migrate",
+    name = MigrateSettings.COMMAND,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     exitCodeOnInvalidInput = ExitCodes.MIGRATION_CONFIGURATION,
@@ -54,7 +54,7 @@ final class MigrateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--location",
+      names = MigrateSettings.LOCATION_OPTION,
       paramLabel = "<dir>",
       description =
           "Directory holding the V<version>__<description>.sql files; repeat it for several"
@@ -64,7 +64,7 @@ final class MigrateCommand implements Callable<Integer> {
   List<String> locations;
 
   @Option(
-      names = "--schema",
+      names = MigrateSettings.SCHEMA_OPTION,
       paramLabel = "<schema>",
       description =
           "Schema to migrate; Flyway's history table lives there too, and it is created when"
@@ -76,14 +76,14 @@ final class MigrateCommand implements Callable<Integer> {
   String schema;
 
   @Option(
-      names = "--baseline-on-migrate",
+      names = FlywaySettings.BASELINE_ON_MIGRATE_OPTION,
       description =
           "When the schema holds tables but no Flyway history, record --baseline-version as"
               + " applied and run only the migrations above it.")
   boolean baselineOnMigrate;
 
   @Option(
-      names = "--baseline-version",
+      names = FlywaySettings.BASELINE_VERSION_OPTION,
       paramLabel = "<version>",
       description =
           "Version recorded by --baseline-on-migrate. Default: "
@@ -92,7 +92,7 @@ final class MigrateCommand implements Callable<Integer> {
   String baselineVersion;
 
   @Option(
-      names = "--placeholders",
+      names = FlywaySettings.PLACEHOLDERS_OPTION,
       description =
           // $${ is picocli's escape for a literal ${ in help text.
           "Replace $${name} in the SQL with the value of --placeholder name=value (and Flyway's"
@@ -100,25 +100,25 @@ final class MigrateCommand implements Callable<Integer> {
   boolean placeholders;
 
   @Option(
-      names = "--placeholder",
+      names = FlywaySettings.PLACEHOLDER_OPTION,
       paramLabel = "<name=value>",
       description = "A placeholder's value; repeat for several. Needs --placeholders.")
   List<String> placeholderValues;
 
   @Option(
-      names = "--placeholder-prefix",
+      names = FlywaySettings.PLACEHOLDER_PREFIX_OPTION,
       paramLabel = "<text>",
       description = "What opens a placeholder. Needs --placeholders. Default: $${.")
   String placeholderPrefix;
 
   @Option(
-      names = "--placeholder-suffix",
+      names = FlywaySettings.PLACEHOLDER_SUFFIX_OPTION,
       paramLabel = "<text>",
       description = "What closes a placeholder. Needs --placeholders. Default: }.")
   String placeholderSuffix;
 
   @Option(
-      names = "--mixed",
+      names = FlywaySettings.MIXED_OPTION,
       description =
           "Allow a migration that mixes statements PostgreSQL runs only outside a transaction"
               + " (CREATE INDEX CONCURRENTLY, ...) with others; such a file then runs outside a"
@@ -126,13 +126,13 @@ final class MigrateCommand implements Callable<Integer> {
   boolean mixed;
 
   @Option(
-      names = "--encoding",
+      names = FlywaySettings.ENCODING_OPTION,
       paramLabel = "<charset>",
       description = "Encoding of the SQL files, e.g. ISO-8859-1. Default: UTF-8.")
   String encoding;
 
   @Option(
-      names = "--postgresql-transactional-lock",
+      names = FlywaySettings.TRANSACTIONAL_LOCK_OPTION,
       description =
           "Take Flyway's lock in a transaction held for the whole run (Flyway's own default)"
               + " instead of a session lock. CREATE INDEX CONCURRENTLY waits for that transaction"
@@ -140,18 +140,18 @@ final class MigrateCommand implements Callable<Integer> {
   boolean transactionalLock;
 
   @Option(
-      names = "--out-of-order",
+      names = FlywaySettings.OUT_OF_ORDER_OPTION,
       description = "Also apply pending migrations whose version is below the current one.")
   boolean outOfOrder;
 
   @Option(
-      names = "--target",
+      names = FlywaySettings.TARGET_OPTION,
       paramLabel = "<version>",
       description = "Migrate up to this version and no further. Default: the latest.")
   String target;
 
   @Option(
-      names = "--table",
+      names = FlywaySettings.TABLE_OPTION,
       paramLabel = "<name>",
       description =
           "Name of Flyway's history table, in --schema. Default: "
@@ -160,7 +160,7 @@ final class MigrateCommand implements Callable<Integer> {
   String table;
 
   @Option(
-      names = "--deadline",
+      names = MigrateSettings.DEADLINE_OPTION,
       paramLabel = "<seconds>",
       description =
           "Stop the run after this many seconds: the statement running is cancelled, and the"
@@ -179,7 +179,7 @@ final class MigrateCommand implements Callable<Integer> {
   boolean repair;
 
   @Option(
-      names = "--database-url-env",
+      names = MigrateSettings.DATABASE_URL_ENV_OPTION,
       paramLabel = "<NAME>",
       description =
           "NAME of the environment variable holding the database URL (never the URL itself)."
@@ -191,7 +191,7 @@ final class MigrateCommand implements Callable<Integer> {
   String databaseUrlEnv;
 
   @Option(
-      names = "--timeout",
+      names = MigrateSettings.TIMEOUT_OPTION,
       paramLabel = "<seconds>",
       description =
           "Bound on connecting to the database, in seconds (migrations are bounded by"

@@ -1,6 +1,7 @@
 package dev.schemagate.cli;
 
 import dev.schemagate.gate.GateEnvironment;
+import dev.schemagate.gate.GateSettings;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
     })
 public final class SchemagateCli implements Runnable {
 
-  private static final String GATE = "check-schema";
+  private static final String GATE = GateSettings.COMMAND;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

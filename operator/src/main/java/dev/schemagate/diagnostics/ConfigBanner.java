@@ -3,6 +3,7 @@ package dev.schemagate.diagnostics;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.env.AppVariables;
 import dev.schemagate.env.EnvValue;
 import dev.schemagate.env.JvmStartVariables;
 import dev.schemagate.env.ResolvedEnv;
@@ -37,7 +38,7 @@ public final class ConfigBanner {
 
   /** Always shown, before the names of {@code spec.diagnostics.env}. */
   public static final List<String> ALWAYS_SHOWN =
-      List.of("DATABASE_URL", "REDIS_URL", ServiceRole.ENV_NAME);
+      List.of(AppVariables.DATABASE_URL, AppVariables.REDIS_URL, ServiceRole.ENV_NAME);
 
   private static final String NOT_SET = "(not set)";
 

@@ -40,6 +40,19 @@ public record FlywaySettings(
     String target,
     String table) {
 
+  public static final String BASELINE_ON_MIGRATE_OPTION = "--baseline-on-migrate";
+  public static final String BASELINE_VERSION_OPTION = "--baseline-version";
+  public static final String PLACEHOLDERS_OPTION = "--placeholders";
+  public static final String PLACEHOLDER_OPTION = "--placeholder";
+  public static final String PLACEHOLDER_PREFIX_OPTION = "--placeholder-prefix";
+  public static final String PLACEHOLDER_SUFFIX_OPTION = "--placeholder-suffix";
+  public static final String MIXED_OPTION = "--mixed";
+  public static final String ENCODING_OPTION = "--encoding";
+  public static final String TRANSACTIONAL_LOCK_OPTION = "--postgresql-transactional-lock";
+  public static final String OUT_OF_ORDER_OPTION = "--out-of-order";
+  public static final String TARGET_OPTION = "--target";
+  public static final String TABLE_OPTION = "--table";
+
   public static final String DEFAULT_BASELINE_VERSION = "1";
   public static final String DEFAULT_TABLE = "flyway_schema_history";
 
@@ -88,17 +101,21 @@ public record FlywaySettings(
             : options.baselineVersion().strip();
     if (!VERSION.matcher(baselineVersion).matches()) {
       throw new MigrateConfigException(
-          "--baseline-version " + baselineVersion + " is not a Flyway version such as 1 or 2.1");
+          BASELINE_VERSION_OPTION
+              + " "
+              + baselineVersion
+              + " is not a Flyway version such as 1 or 2.1");
     }
     String target = blank(options.target()) ? null : options.target().strip();
     if (target != null && !VERSION.matcher(target).matches()) {
       throw new MigrateConfigException(
-          "--target " + target + " is not a Flyway version such as 117 or 2.1");
+          TARGET_OPTION + " " + target + " is not a Flyway version such as 117 or 2.1");
     }
     String table = blank(options.table()) ? DEFAULT_TABLE : options.table().strip();
     if (!TABLE.matcher(table).matches()) {
       throw new MigrateConfigException(
-          "--table "
+          TABLE_OPTION
+              + " "
               + table
               + " is not a plain table name (letters, digits and _, at most 63 characters)");
     }
@@ -151,7 +168,8 @@ public record FlywaySettings(
       String name = equals < 0 ? pair : pair.substring(0, equals);
       if (equals < 0 || !PLACEHOLDER_NAME.matcher(name).matches()) {
         throw new MigrateConfigException(
-            "--placeholder takes name=value with a name of letters, digits, '_', '.' or '-',"
+            PLACEHOLDER_OPTION
+                + " takes name=value with a name of letters, digits, '_', '.' or '-',"
                 + " not \""
                 + name
                 + "\"");
@@ -164,8 +182,14 @@ public record FlywaySettings(
             || !blank(options.placeholderSuffix());
     if (changed && !options.placeholders()) {
       throw new MigrateConfigException(
-          "--placeholder, --placeholder-prefix and --placeholder-suffix need --placeholders:"
-              + " replacement is off unless asked for");
+          PLACEHOLDER_OPTION
+              + ", "
+              + PLACEHOLDER_PREFIX_OPTION
+              + " and "
+              + PLACEHOLDER_SUFFIX_OPTION
+              + " need "
+              + PLACEHOLDERS_OPTION
+              + ": replacement is off unless asked for");
     }
     return new Placeholders(
         options.placeholders(),
@@ -182,7 +206,8 @@ public record FlywaySettings(
       return Charset.forName(name.strip());
     } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
       throw new MigrateConfigException(
-          "--encoding "
+          ENCODING_OPTION
+              + " "
               + name.strip()
               + " is not an encoding Java knows, such as UTF-8 or ISO-8859-1");
     }

@@ -1,5 +1,6 @@
 package dev.schemagate.migrate;
 
+import dev.schemagate.env.AppVariables;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -34,7 +35,16 @@ public record MigrateSettings(
   public static final String DEFAULT_DATABASE_URL_ENV = "SCHEMAGATE_DATABASE_URL";
 
   /** Read when {@value #DEFAULT_DATABASE_URL_ENV} is unset and no other name was given. */
-  public static final String FALLBACK_DATABASE_URL_ENV = "DATABASE_URL";
+  public static final String FALLBACK_DATABASE_URL_ENV = AppVariables.DATABASE_URL;
+
+  /** The subcommand's name. */
+  public static final String COMMAND = "migrate";
+
+  public static final String LOCATION_OPTION = "--location";
+  public static final String SCHEMA_OPTION = "--schema";
+  public static final String DATABASE_URL_ENV_OPTION = "--database-url-env";
+  public static final String TIMEOUT_OPTION = "--timeout";
+  public static final String DEADLINE_OPTION = "--deadline";
 
   public static final String LOCATION_ENV = "SCHEMAGATE_MIGRATE_LOCATION";
   public static final String SCHEMA_ENV = "SCHEMAGATE_MIGRATE_SCHEMA";
@@ -66,10 +76,12 @@ public record MigrateSettings(
     FlywaySettings flyway = FlywaySettings.resolve(options.flyway());
     Duration timeout =
         seconds(
-            "--timeout", TIMEOUT_ENV, pick(options.timeout(), env, TIMEOUT_ENV, DEFAULT_TIMEOUT));
+            TIMEOUT_OPTION,
+            TIMEOUT_ENV,
+            pick(options.timeout(), env, TIMEOUT_ENV, DEFAULT_TIMEOUT));
     String deadlineText = pick(options.deadline(), env, DEADLINE_ENV, null);
     Duration deadline =
-        deadlineText == null ? null : seconds("--deadline", DEADLINE_ENV, deadlineText);
+        deadlineText == null ? null : seconds(DEADLINE_OPTION, DEADLINE_ENV, deadlineText);
 
     String urlEnv;
     String url;
@@ -77,7 +89,8 @@ public record MigrateSettings(
       urlEnv = options.databaseUrlEnv().strip();
       if (!urlEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
         throw new MigrateConfigException(
-            "--database-url-env must be the NAME of an environment variable, such as "
+            DATABASE_URL_ENV_OPTION
+                + " must be the NAME of an environment variable, such as "
                 + DEFAULT_DATABASE_URL_ENV
                 + ", not a URL");
       }
@@ -98,7 +111,9 @@ public record MigrateSettings(
               + DEFAULT_DATABASE_URL_ENV
               + " nor "
               + FALLBACK_DATABASE_URL_ENV
-              + " is set (or name another variable with --database-url-env)");
+              + " is set (or name another variable with "
+              + DATABASE_URL_ENV_OPTION
+              + ")");
     }
     return new MigrateSettings(locations, schema, flyway, urlEnv, url.strip(), timeout, deadline);
   }
@@ -139,7 +154,7 @@ public record MigrateSettings(
     }
     if (texts.isEmpty()) {
       throw new MigrateConfigException(
-          "no migration directory: set --location <dir> (env " + LOCATION_ENV + ")");
+          "no migration directory: set " + LOCATION_OPTION + " <dir> (env " + LOCATION_ENV + ")");
     }
     List<Path> locations = new ArrayList<>();
     for (String text : texts) {
@@ -147,11 +162,11 @@ public record MigrateSettings(
       try {
         location = Path.of(text).toAbsolutePath().normalize();
       } catch (InvalidPathException e) {
-        throw new MigrateConfigException("--location " + text + " is not a valid path");
+        throw new MigrateConfigException(LOCATION_OPTION + " " + text + " is not a valid path");
       }
       if (!Files.isDirectory(location)) {
         throw new MigrateConfigException(
-            "--location " + text + " is not a directory (or cannot be read)");
+            LOCATION_OPTION + " " + text + " is not a directory (or cannot be read)");
       }
       locations.add(location);
     }

@@ -2,6 +2,7 @@ package dev.schemagate.workload;
 
 import dev.schemagate.api.FlywayMigrationSpec;
 import dev.schemagate.api.FlywayPlaceholdersSpec;
+import dev.schemagate.migrate.FlywaySettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,41 +20,43 @@ final class FlywayArguments {
   static List<String> of(FlywayMigrationSpec flyway) {
     List<String> args = new ArrayList<>();
     if (Boolean.TRUE.equals(flyway.getBaselineOnMigrate())) {
-      args.add("--baseline-on-migrate");
+      args.add(FlywaySettings.BASELINE_ON_MIGRATE_OPTION);
       if (flyway.getBaselineVersion() != null) {
-        args.addAll(List.of("--baseline-version", flyway.getBaselineVersion()));
+        args.addAll(List.of(FlywaySettings.BASELINE_VERSION_OPTION, flyway.getBaselineVersion()));
       }
     }
     FlywayPlaceholdersSpec placeholders = flyway.getPlaceholders();
     if (placeholders != null && Boolean.TRUE.equals(placeholders.getEnabled())) {
-      args.add("--placeholders");
+      args.add(FlywaySettings.PLACEHOLDERS_OPTION);
       Map<String, String> values =
           placeholders.getValues() == null ? Map.of() : new TreeMap<>(placeholders.getValues());
-      values.forEach((name, value) -> args.addAll(List.of("--placeholder", name + "=" + value)));
+      values.forEach(
+          (name, value) ->
+              args.addAll(List.of(FlywaySettings.PLACEHOLDER_OPTION, name + "=" + value)));
       if (placeholders.getPrefix() != null) {
-        args.addAll(List.of("--placeholder-prefix", placeholders.getPrefix()));
+        args.addAll(List.of(FlywaySettings.PLACEHOLDER_PREFIX_OPTION, placeholders.getPrefix()));
       }
       if (placeholders.getSuffix() != null) {
-        args.addAll(List.of("--placeholder-suffix", placeholders.getSuffix()));
+        args.addAll(List.of(FlywaySettings.PLACEHOLDER_SUFFIX_OPTION, placeholders.getSuffix()));
       }
     }
     if (Boolean.TRUE.equals(flyway.getMixed())) {
-      args.add("--mixed");
+      args.add(FlywaySettings.MIXED_OPTION);
     }
     if (flyway.getEncoding() != null) {
-      args.addAll(List.of("--encoding", flyway.getEncoding()));
+      args.addAll(List.of(FlywaySettings.ENCODING_OPTION, flyway.getEncoding()));
     }
     if (Boolean.TRUE.equals(flyway.getPostgresqlTransactionalLock())) {
-      args.add("--postgresql-transactional-lock");
+      args.add(FlywaySettings.TRANSACTIONAL_LOCK_OPTION);
     }
     if (Boolean.TRUE.equals(flyway.getOutOfOrder())) {
-      args.add("--out-of-order");
+      args.add(FlywaySettings.OUT_OF_ORDER_OPTION);
     }
     if (flyway.getTarget() != null) {
-      args.addAll(List.of("--target", flyway.getTarget()));
+      args.addAll(List.of(FlywaySettings.TARGET_OPTION, flyway.getTarget()));
     }
     if (flyway.getTable() != null) {
-      args.addAll(List.of("--table", flyway.getTable()));
+      args.addAll(List.of(FlywaySettings.TABLE_OPTION, flyway.getTable()));
     }
     return args;
   }

@@ -165,17 +165,17 @@ public final class MigrationJobs {
             .endValueFrom()
             .build());
     FlywaySources sources = FlywaySources.of(migration.getFlyway());
-    List<String> args = new ArrayList<>(List.of("migrate"));
+    List<String> args = new ArrayList<>(List.of(MigrateSettings.COMMAND));
     for (String location : sources.locations()) {
-      args.addAll(List.of("--location", location));
+      args.addAll(List.of(MigrateSettings.LOCATION_OPTION, location));
     }
     if (spec.getDatabase().getSchema() != null) {
-      args.addAll(List.of("--schema", spec.getDatabase().getSchema()));
+      args.addAll(List.of(MigrateSettings.SCHEMA_OPTION, spec.getDatabase().getSchema()));
     }
     args.addAll(FlywayArguments.of(migration.getFlyway()));
     args.addAll(
         List.of(
-            "--deadline",
+            MigrateSettings.DEADLINE_OPTION,
             String.valueOf(MigrationDeadline.seconds(migration.getActiveDeadlineSeconds()))));
     return container
         .withImage(operatorImage)

@@ -155,7 +155,7 @@ public final class SchemaGateContainer {
         .withName(NAME)
         .withImage(operatorImage)
         .withCommand(COMMAND)
-        .withArgs("check-schema", "--database-url-env", DATABASE_URL_VARIABLE)
+        .withArgs(GateSettings.COMMAND, GateSettings.DATABASE_URL_ENV_OPTION, DATABASE_URL_VARIABLE)
         .withEnv(env)
         .withResources(resources)
         .withSecurityContext(Restricted.containerSecurityContext())

@@ -305,6 +305,34 @@ class CheckSchemaCommandTest {
   }
 
   @Test
+  void invalidVariableValueIsAConfigurationErrorNamingOptionAndVariable() {
+    env.put("SCHEMAGATE_CHECK_TIMEOUT", "soon");
+
+    assertThat(run()).isEqualTo(3);
+    assertThat(out.toString())
+        .contains("📍 SERVICE_ROLE: worker")
+        .contains(
+            "❌ Configuration error: --timeout (env SCHEMAGATE_CHECK_TIMEOUT) must be a number of"
+                + " seconds, got \"soon\"");
+  }
+
+  @Test
+  void aBlankOptionFallsBackToTheVariable() {
+    env.put("SCHEMAGATE_CHECK_ATTEMPTS", "many");
+
+    assertThat(run("--attempts", " ")).isEqualTo(3);
+    assertThat(out.toString()).contains("got \"many\"");
+  }
+
+  @Test
+  void theOptionWinsOverAnInvalidVariable() throws SQLException {
+    createCompleteSchema();
+    env.put("SCHEMAGATE_CHECK_ATTEMPTS", "many");
+
+    assertThat(run("--attempts", "1")).as(out.toString()).isZero();
+  }
+
+  @Test
   void unknownOptionIsAConfigurationErrorToo() {
     assertThat(run("--databse-url-env", "X")).isEqualTo(3);
     assertThat(err.toString()).contains("Unknown option");

@@ -8,6 +8,8 @@ import dev.schemagate.api.MigrationSpec;
 import dev.schemagate.cli.SchemagateCli;
 import dev.schemagate.gate.GateEnvironment;
 import dev.schemagate.testkit.TestPostgres;
+import dev.schemagate.migrate.FlywaySettings;
+import dev.schemagate.migrate.MigrateSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The Flyway migration Job: where its SQL comes from, and the settings on its command line. */
 class MigrationJobsTest {
@@ -133,6 +136,60 @@ class MigrationJobsTest {
             });
     assertThat(copy.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(copy.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+  }
+
+  /**
+   * The Job's command line as the real {@code schemagate} parser reads it: every option the builder
+   * writes is one the migrate command knows, and each value arrives where it belongs.
+   */
+  @Test
+  void theJobsArgumentsParseWithTheRealMigrateCommand() {
+    List<String> args =
+        pod(flywayApp(
+                """
+                {"configMapRef": {"name": "sql"}, "locations": ["/app/db/migrations/"],
+                 "placeholders": {"enabled": true, "values": {"owner": "shop", "env": "prod"},
+                                  "prefix": "%{", "suffix": "}%"},
+                 "mixed": true, "encoding": "ISO-8859-1", "postgresqlTransactionalLock": true,
+                 "outOfOrder": true, "target": "42", "table": "schema_version",
+                 "baselineOnMigrate": true, "baselineVersion": "3"}
+                """))
+            .getContainers()
+            .get(0)
+            .getArgs();
+
+    CommandLine.ParseResult migrate =
+        new CommandLine(new SchemagateCli()).parseArgs(args.toArray(String[]::new)).subcommand();
+
+    assertThat(migrate.commandSpec().name()).isEqualTo(MigrateSettings.COMMAND);
+    assertThat(migrate.unmatched()).isEmpty();
+    assertThat(migrate.<List<String>>matchedOptionValue(MigrateSettings.LOCATION_OPTION, null))
+        .containsExactly("/schemagate/migrations", "/schemagate/image-migrations/1");
+    assertThat(migrate.<String>matchedOptionValue(MigrateSettings.SCHEMA_OPTION, null))
+        .isEqualTo("public");
+    assertThat(migrate.<String>matchedOptionValue(MigrateSettings.DEADLINE_OPTION, null))
+        .isEqualTo("540");
+    assertThat(migrate.matchedOptionValue(FlywaySettings.BASELINE_ON_MIGRATE_OPTION, false))
+        .isTrue();
+    assertThat(migrate.<String>matchedOptionValue(FlywaySettings.BASELINE_VERSION_OPTION, null))
+        .isEqualTo("3");
+    assertThat(migrate.matchedOptionValue(FlywaySettings.PLACEHOLDERS_OPTION, false)).isTrue();
+    assertThat(migrate.<List<String>>matchedOptionValue(FlywaySettings.PLACEHOLDER_OPTION, null))
+        .containsExactly("env=prod", "owner=shop");
+    assertThat(migrate.<String>matchedOptionValue(FlywaySettings.PLACEHOLDER_PREFIX_OPTION, null))
+        .isEqualTo("%{");
+    assertThat(migrate.<String>matchedOptionValue(FlywaySettings.PLACEHOLDER_SUFFIX_OPTION, null))
+        .isEqualTo("}%");
+    assertThat(migrate.matchedOptionValue(FlywaySettings.MIXED_OPTION, false)).isTrue();
+    assertThat(migrate.<String>matchedOptionValue(FlywaySettings.ENCODING_OPTION, null))
+        .isEqualTo("ISO-8859-1");
+    assertThat(migrate.matchedOptionValue(FlywaySettings.TRANSACTIONAL_LOCK_OPTION, false))
+        .isTrue();
+    assertThat(migrate.matchedOptionValue(FlywaySettings.OUT_OF_ORDER_OPTION, false)).isTrue();
+    assertThat(migrate.<String>matchedOptionValue(FlywaySettings.TARGET_OPTION, null))
+        .isEqualTo("42");
+    assertThat(migrate.<String>matchedOptionValue(FlywaySettings.TABLE_OPTION, null))
+        .isEqualTo("schema_version");
   }
 
   @Test
