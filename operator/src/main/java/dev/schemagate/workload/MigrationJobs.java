@@ -7,7 +7,6 @@ import dev.schemagate.migrate.MigrateSettings;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -154,16 +153,7 @@ public final class MigrationJobs {
           .build();
     }
     // The database URL reaches the Flyway Job by reference to its Secret, never as a value.
-    env.add(
-        new EnvVarBuilder()
-            .withName(MigrateSettings.DEFAULT_DATABASE_URL_ENV)
-            .withNewValueFrom()
-            .withNewSecretKeyRef()
-            .withName(spec.getDatabase().getUrlSecretRef().getName())
-            .withKey(spec.getDatabase().getUrlSecretRef().getKey())
-            .endSecretKeyRef()
-            .endValueFrom()
-            .build());
+    env.add(DatabaseUrlVariable.of(spec));
     FlywaySources sources = FlywaySources.of(migration.getFlyway());
     List<String> args = new ArrayList<>(List.of(MigrateSettings.COMMAND));
     for (String location : sources.locations()) {

@@ -7,7 +7,6 @@ import dev.schemagate.diagnostics.ConfigBanner;
 import dev.schemagate.env.JvmStartVariables;
 import dev.schemagate.env.ResolvedEnv;
 import dev.schemagate.gate.GateSettings;
-import dev.schemagate.migrate.MigrateSettings;
 import dev.schemagate.schema.RequirementsEncoding;
 import dev.schemagate.schema.SchemaRequirements;
 import io.fabric8.kubernetes.api.model.Container;
@@ -40,9 +39,6 @@ import java.util.regex.Pattern;
 public final class SchemaGateContainer {
 
   public static final String NAME = "schema-gate";
-
-  /** Where the gate finds the database URL: the variable migrate reads by default as well. */
-  static final String DATABASE_URL_VARIABLE = MigrateSettings.DEFAULT_DATABASE_URL_ENV;
 
   /** The gate's own settings; the app's variables of these names never reach it. */
   static final String OWN_PREFIX = "SCHEMAGATE_";
@@ -130,22 +126,13 @@ public final class SchemaGateContainer {
     // whole environment, which is the app's and may start an agent in any JVM (JAVA_TOOL_OPTIONS).
     Shown shown = shownVariables(spec, component, diagnostics);
     List<EnvVar> env = new ArrayList<>(shown.env());
-    env.add(
-        new EnvVarBuilder()
-            .withName(DATABASE_URL_VARIABLE)
-            .withNewValueFrom()
-            .withNewSecretKeyRef()
-            .withName(spec.getDatabase().getUrlSecretRef().getName())
-            .withKey(spec.getDatabase().getUrlSecretRef().getKey())
-            .endSecretKeyRef()
-            .endValueFrom()
-            .build());
+    env.add(DatabaseUrlVariable.of(spec));
     env.add(new EnvVar(GateSettings.REQUIREMENTS_ENV, encodedRequirements(spec), null));
     if (diagnostics != null) {
       env.add(new EnvVar(GateSettings.DIAGNOSTICS_ENV, String.join(",", diagnostics), null));
     }
     List<String> secretNames = new ArrayList<>(shown.secretNames());
-    secretNames.add(DATABASE_URL_VARIABLE);
+    secretNames.add(DatabaseUrlVariable.NAME);
     env.add(new EnvVar(ResolvedEnv.SECRET_NAMES_VARIABLE, String.join(",", secretNames), null));
     ResourceRequirements resources =
         spec.getSchemaGate() != null && spec.getSchemaGate().getResources() != null
@@ -155,7 +142,8 @@ public final class SchemaGateContainer {
         .withName(NAME)
         .withImage(operatorImage)
         .withCommand(COMMAND)
-        .withArgs(GateSettings.COMMAND, GateSettings.DATABASE_URL_ENV_OPTION, DATABASE_URL_VARIABLE)
+        .withArgs(
+            GateSettings.COMMAND, GateSettings.DATABASE_URL_ENV_OPTION, DatabaseUrlVariable.NAME)
         .withEnv(env)
         .withResources(resources)
         .withSecurityContext(Restricted.containerSecurityContext())

@@ -39,7 +39,7 @@ class SchemaGateContainerTest {
     assertThat(checkSchema.unmatched()).isEmpty();
     String urlEnv =
         checkSchema.matchedOptionValue(GateSettings.DATABASE_URL_ENV_OPTION, (String) null);
-    assertThat(urlEnv).isEqualTo(SchemaGateContainer.DATABASE_URL_VARIABLE);
+    assertThat(urlEnv).isEqualTo(DatabaseUrlVariable.NAME);
     // ... and the container has that variable, from the database's Secret.
     assertThat(gate.getEnv())
         .filteredOn(e -> e.getName().equals(urlEnv))
