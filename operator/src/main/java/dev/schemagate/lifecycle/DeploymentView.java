@@ -31,33 +31,4 @@ public record DeploymentView(
     String problem,
     String schemaRequirements,
     java.util.Set<String> podRevisions,
-    Integer progressDeadlineSeconds) {
-
-  /** A view whose progress deadline is not known. */
-  public DeploymentView(
-      String name,
-      String templateHash,
-      String revision,
-      String image,
-      int replicas,
-      int readyReplicas,
-      int pods,
-      DeploymentRollout rollout,
-      String problem,
-      String schemaRequirements,
-      java.util.Set<String> podRevisions) {
-    this(
-        name,
-        templateHash,
-        revision,
-        image,
-        replicas,
-        readyReplicas,
-        pods,
-        rollout,
-        problem,
-        schemaRequirements,
-        podRevisions,
-        null);
-  }
-}
+    Integer progressDeadlineSeconds) {}

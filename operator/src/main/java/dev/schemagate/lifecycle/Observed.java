@@ -40,34 +40,6 @@ public record Observed(
     Instant now,
     Map<String, ServiceView> services) {
 
-  /** Without Services: no component's Service is looked after. */
-  public Observed(
-      AppDeployment resource,
-      String revision,
-      String retryToken,
-      List<JobView> jobs,
-      List<JobView> contractJobs,
-      Map<String, DeploymentView> deployments,
-      Map<String, String> wantedTemplates,
-      String checksKey,
-      String configProblem,
-      List<String> conflicts,
-      Instant now) {
-    this(
-        resource,
-        revision,
-        retryToken,
-        jobs,
-        contractJobs,
-        deployments,
-        wantedTemplates,
-        checksKey,
-        configProblem,
-        conflicts,
-        now,
-        Map.of());
-  }
-
   /** The newest Job of the wanted revision, or null. */
   public JobView currentJob() {
     return newestOfWantedRevision(jobs);

@@ -137,7 +137,8 @@ class LifecyclePlannerTest {
           Revision.ofChecks(resource.getSpec()),
           configProblem,
           conflicts,
-          now);
+          now,
+          Map.of());
     }
   }
 
@@ -529,7 +530,8 @@ class LifecyclePlannerTest {
             Views.settled("api", R1, "img", 2, 2, 2).rollout(),
             null,
             null,
-            java.util.Set.of(R1)));
+            java.util.Set.of(R1),
+            null));
     assertThat(condition(plan(edited), Conditions.READY)).isEqualTo("False");
   }
 

@@ -377,7 +377,8 @@ class PlannerPropertiesTest {
               Revision.ofChecks(resource.getSpec()),
               null,
               List.of(),
-              now);
+              now,
+              Map.of());
       Plan plan = planner.plan(observed, Checks.NOT_RUN);
       if (plan.needsChecks()) {
         plan = planner.plan(observed, checks());

@@ -531,7 +531,8 @@ class SchemaEvolutionPlannerTest {
             api.rollout(),
             null,
             api.schemaRequirements(),
-            java.util.Set.of(R1, R2)));
+            java.util.Set.of(R1, R2),
+            null));
     return world;
   }
 

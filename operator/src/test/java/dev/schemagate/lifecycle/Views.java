@@ -65,7 +65,8 @@ final class Views {
         view.rollout(),
         view.problem(),
         view.schemaRequirements(),
-        revisions);
+        revisions,
+        null);
   }
 
   private static DeploymentView view(
@@ -87,6 +88,7 @@ final class Views {
         rollout,
         null,
         requirements(revision),
-        pods == 0 ? java.util.Set.of() : java.util.Set.of(revision));
+        pods == 0 ? java.util.Set.of() : java.util.Set.of(revision),
+        null);
   }
 }
