@@ -238,9 +238,9 @@ class ReadinessEndToEndTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> events("MigrationStarted"), e -> e.size() == 2);
-    assertThat(world.metrics.scrape())
-        .as("one count per Job created")
-        .contains("schemagate_migrations_started_total{namespace=\"" + world.namespace + "\"} 2.0");
+    world.metricsMatching(
+        java.util.regex.Pattern.quote(
+            "schemagate_migrations_started_total{namespace=\"" + world.namespace + "\"} 2.0"));
   }
 
   @Test

@@ -185,9 +185,8 @@ class SchemaEvolutionEndToEndTest {
         .contains("calendar_routing_rules")
         .contains("question_text");
     world.events("SchemaDrift");
-    assertThat(world.metrics.scrape())
-        .containsPattern(
-            "schemagate_schema_drift_total\\{namespace=\"" + world.namespace + "\"} 1");
+    world.metricsMatching(
+        "schemagate_schema_drift_total\\{namespace=\"" + world.namespace + "\"} 1");
     assertThat(drifted.getStatus().getConditions())
         .anySatisfy(
             c -> {
@@ -283,9 +282,8 @@ class SchemaEvolutionEndToEndTest {
                   .contains("question_text")
                   .contains("serves until revision");
             });
-    assertThat(world.metrics.scrape())
-        .containsPattern(
-            "schemagate_serving_incompatible_total\\{namespace=\"" + world.namespace + "\"} 1");
+    world.metricsMatching(
+        "schemagate_serving_incompatible_total\\{namespace=\"" + world.namespace + "\"} 1");
   }
 
   @Test
@@ -374,8 +372,7 @@ class SchemaEvolutionEndToEndTest {
     assertThat(failed.getStatus().getContract().getState().name()).isEqualTo("Failed");
     assertThat(world.deployment("shop-api").getSpec().getReplicas()).isEqualTo(2);
     world.events("ContractStarted", "ContractFailed");
-    assertThat(world.metrics.scrape())
-        .containsPattern(
-            "schemagate_contracts_failed_total\\{namespace=\"" + world.namespace + "\"} 1");
+    world.metricsMatching(
+        "schemagate_contracts_failed_total\\{namespace=\"" + world.namespace + "\"} 1");
   }
 }

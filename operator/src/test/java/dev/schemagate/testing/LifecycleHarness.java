@@ -277,6 +277,18 @@ public final class LifecycleHarness implements AutoCloseable {
                     .containsAll(List.of(reasons)));
   }
 
+  /**
+   * The operator's metrics once they match {@code regex} (searched, not matched whole): a metric is
+   * counted right after its Event is recorded, so it is waited for like one.
+   */
+  public String metricsMatching(String regex) {
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(metrics::scrape, text -> pattern.matcher(text).find());
+  }
+
   public List<Job> jobs() {
     return client.batch().v1().jobs().inNamespace(namespace).list().getItems();
   }
