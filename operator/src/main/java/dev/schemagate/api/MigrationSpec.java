@@ -29,6 +29,18 @@ import lombok.Data;
         "migration.image applies to migration.command only: Flyway migrations run with the"
             + " operator's image",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value =
+        "!has(self.contract) || !has(self.contract.flyway)"
+            + " || (has(self.contract.flyway.table) ? self.contract.flyway.table"
+            + " : 'flyway_contract_history')"
+            + " != (has(self.flyway) && has(self.flyway.table) ? self.flyway.table"
+            + " : 'flyway_schema_history')",
+    message =
+        "migration.contract.flyway.table (default flyway_contract_history) must differ from"
+            + " migration.flyway.table (default flyway_schema_history): the contract's history"
+            + " is a table of its own",
+    reason = "FieldValueInvalid")
 public class MigrationSpec {
 
   @Size(min = 1, max = 64)
@@ -59,7 +71,8 @@ public class MigrationSpec {
           + " component runs this revision and no pod of an older one is left (seen from the"
           + " pods). With StopTheWorld it runs before the components scale up again. Its failure"
           + " leaves the application serving (Stalled: ContractFailed); retried like the"
-          + " migration, with the schemagate.dev/retry annotation.")
+          + " migration, with the schemagate.dev/retry annotation. A command of the application,"
+          + " or Flyway SQL with a history table of its own.")
   private ContractSpec contract;
 
   @Size(max = 1000)

@@ -71,7 +71,8 @@ final class Executor {
         createJob(owner, create, revision);
       } else if (action instanceof Action.CreateContractJob create) {
         createIfAbsent(
-            MigrationJobs.buildContract(owner, create.name(), revision, create.retryToken()),
+            MigrationJobs.buildContract(
+                owner, create.name(), revision, create.retryToken(), operatorImage),
             "contract-phase Job " + create.name() + " for revision " + revision);
       } else if (action instanceof DeleteJob delete) {
         deleteJob(owner, delete);

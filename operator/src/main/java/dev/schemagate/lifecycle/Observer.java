@@ -3,6 +3,7 @@ package dev.schemagate.lifecycle;
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
 import dev.schemagate.api.ComponentSpec;
+import dev.schemagate.api.ContractSpec;
 import dev.schemagate.api.FlywayConfigMapRef;
 import dev.schemagate.api.FlywayMigrationSpec;
 import dev.schemagate.api.MigrationState;
@@ -59,30 +60,17 @@ final class Observer {
     AppDeploymentSpec spec = resource.getSpec();
 
     List<String> problems = new ArrayList<>();
-    Map<String, String> flywayFiles = Map.of();
-    Map<String, Map<String, String>> flywayConfigMaps = new HashMap<>();
-    FlywayMigrationSpec flyway = spec.getMigration().getFlyway();
-    if (flyway != null && flyway.getConfigMapRef() != null) {
-      String name = flyway.getConfigMapRef().getName();
-      ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(name).get();
-      if (configMap == null) {
-        problems.add("spec.migration.flyway.configMapRef: ConfigMap \"" + name + "\" not found");
-      } else {
-        flywayFiles = flywayFiles(configMap);
-      }
-    }
-    if (flyway != null && flyway.getConfigMapRefs() != null) {
-      for (FlywayConfigMapRef ref : flyway.getConfigMapRefs()) {
-        ConfigMap configMap =
-            client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
-        if (configMap == null) {
-          problems.add(
-              "spec.migration.flyway.configMapRefs: ConfigMap \"" + ref.getName() + "\" not found");
-        } else {
-          flywayConfigMaps.put(ref.getName(), flywayFiles(configMap));
-        }
-      }
-    }
+    FlywayConfigMaps expand =
+        FlywayConfigMaps.read(
+            client, namespace, spec.getMigration().getFlyway(), "spec.migration.flyway", problems);
+    ContractSpec contract = spec.getMigration().getContract();
+    FlywayConfigMaps contractSql =
+        FlywayConfigMaps.read(
+            client,
+            namespace,
+            contract == null ? null : contract.getFlyway(),
+            "spec.migration.contract.flyway",
+            problems);
     Resolution database = secrets.databaseUrl(spec);
     if (!database.isFound()) {
       problems.add(database.reason());
@@ -99,7 +87,13 @@ final class Observer {
       problems.add(e.getMessage());
     }
 
-    String revision = Revision.of(spec, flywayFiles, flywayConfigMaps);
+    String revision =
+        Revision.of(
+            spec,
+            expand.configMapRef(),
+            expand.configMapRefs(),
+            contractSql.configMapRef(),
+            contractSql.configMapRefs());
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
     List<JobView> jobs = new ArrayList<>();
     List<JobView> contractJobs = new ArrayList<>();
@@ -149,6 +143,51 @@ final class Observer {
               ServiceView.ports(wanted)));
     }
     return views;
+  }
+
+  /**
+   * The files of one set of Flyway migrations' ConfigMaps, as the revision reads them.
+   *
+   * @param configMapRef the files of {@code configMapRef}, empty without one
+   * @param configMapRefs the files of each of {@code configMapRefs}, by ConfigMap name
+   */
+  record FlywayConfigMaps(
+      Map<String, String> configMapRef, Map<String, Map<String, String>> configMapRefs) {
+
+    /**
+     * Reads the ConfigMaps of {@code flyway} (null: none) from the API server; each one missing is
+     * a problem, named after its field under {@code path}.
+     */
+    static FlywayConfigMaps read(
+        KubernetesClient client,
+        String namespace,
+        FlywayMigrationSpec flyway,
+        String path,
+        List<String> problems) {
+      Map<String, String> files = Map.of();
+      Map<String, Map<String, String>> configMaps = new HashMap<>();
+      if (flyway != null && flyway.getConfigMapRef() != null) {
+        String name = flyway.getConfigMapRef().getName();
+        ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(name).get();
+        if (configMap == null) {
+          problems.add(path + ".configMapRef: ConfigMap \"" + name + "\" not found");
+        } else {
+          files = flywayFiles(configMap);
+        }
+      }
+      if (flyway != null && flyway.getConfigMapRefs() != null) {
+        for (FlywayConfigMapRef ref : flyway.getConfigMapRefs()) {
+          ConfigMap configMap =
+              client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
+          if (configMap == null) {
+            problems.add(path + ".configMapRefs: ConfigMap \"" + ref.getName() + "\" not found");
+          } else {
+            configMaps.put(ref.getName(), flywayFiles(configMap));
+          }
+        }
+      }
+      return new FlywayConfigMaps(files, configMaps);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.api.ContractSpec;
 import dev.schemagate.api.FlywayMigrationSpec;
 import dev.schemagate.api.FlywayPlaceholdersSpec;
 import dev.schemagate.api.MigrationSpec;
@@ -21,7 +22,8 @@ import java.util.TreeMap;
  * <p>Inputs: {@code spec.image}, {@code spec.env}, {@code spec.envFrom}, and of {@code
  * spec.migration} the image, command, args, env, the contract phase, the Flyway ConfigMaps' names
  * and content, and the Flyway settings that change what runs (every one but the PostgreSQL lock:
- * how Flyway locks does not change what it applies). Replicas, components, the schema requirements,
+ * how Flyway locks does not change what it applies); the same of the contract phase's Flyway SQL
+ * ({@code contract.flyway}), when it has any. Replicas, components, the schema requirements,
  * backoffLimit and activeDeadlineSeconds are not inputs: changing them never runs a migration.
  * Inputs added later enter the hash only when set, so an AppDeployment that does not use them keeps
  * its revision. The hash is SHA-256 over canonical JSON (keys sorted, nulls and empty lists left
@@ -56,6 +58,23 @@ public final class Revision {
       AppDeploymentSpec spec,
       Map<String, String> flywayFiles,
       Map<String, Map<String, String>> flywayConfigMaps) {
+    return of(spec, flywayFiles, flywayConfigMaps, Map.of(), Map.of());
+  }
+
+  /**
+   * @param flywayFiles the data of {@code flyway.configMapRef} (file name to SQL), empty in command
+   *     mode
+   * @param flywayConfigMaps the data of each of {@code flyway.configMapRefs}, by ConfigMap name
+   * @param contractFiles the data of {@code contract.flyway.configMapRef}, empty without one
+   * @param contractConfigMaps the data of each of {@code contract.flyway.configMapRefs}, by
+   *     ConfigMap name
+   */
+  public static String of(
+      AppDeploymentSpec spec,
+      Map<String, String> flywayFiles,
+      Map<String, Map<String, String>> flywayConfigMaps,
+      Map<String, String> contractFiles,
+      Map<String, Map<String, String>> contractConfigMaps) {
     Map<String, Object> inputs = new LinkedHashMap<>();
     inputs.put("image", spec.getImage());
     inputs.put("env", spec.getEnv());
@@ -66,7 +85,27 @@ public final class Revision {
       inputs.put("command", migration.getCommand());
       inputs.put("args", migration.getArgs());
       inputs.put("migrationEnv", migration.getEnv());
-      inputs.put("contract", migration.getContract());
+      ContractSpec contract = migration.getContract();
+      if (contract != null && contract.getFlyway() != null) {
+        // The contract command's inputs as before; its Flyway SQL as the expand set's.
+        ContractSpec command = new ContractSpec();
+        command.setCommand(contract.getCommand());
+        command.setArgs(contract.getArgs());
+        inputs.put("contract", command);
+        FlywayMigrationSpec flyway = contract.getFlyway();
+        Map<String, Object> contractFlyway = new LinkedHashMap<>();
+        if (flyway.getConfigMapRef() != null) {
+          contractFlyway.put("configMap", flyway.getConfigMapRef().getName());
+          contractFlyway.put("files", new TreeMap<>(contractFiles));
+        }
+        Map<String, Object> configMaps = new TreeMap<>();
+        contractConfigMaps.forEach((name, files) -> configMaps.put(name, new TreeMap<>(files)));
+        contractFlyway.put("configMaps", configMaps);
+        contractFlyway.put("settings", flywaySettings(flyway));
+        inputs.put("contractFlyway", contractFlyway);
+      } else {
+        inputs.put("contract", contract);
+      }
       if (migration.getFlyway() != null && migration.getFlyway().getConfigMapRef() != null) {
         inputs.put("flywayConfigMap", migration.getFlyway().getConfigMapRef().getName());
         inputs.put("flywayFiles", new TreeMap<>(flywayFiles));

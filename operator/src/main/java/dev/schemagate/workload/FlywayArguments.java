@@ -18,6 +18,14 @@ final class FlywayArguments {
   private FlywayArguments() {}
 
   static List<String> of(FlywayMigrationSpec flyway) {
+    return of(flyway, flyway.getTable());
+  }
+
+  /**
+   * @param table the history table to name, in place of {@code flyway.table} (the contract phase's
+   *     has a default of its own); null for Flyway's default
+   */
+  static List<String> of(FlywayMigrationSpec flyway, String table) {
     List<String> args = new ArrayList<>();
     if (Boolean.TRUE.equals(flyway.getBaselineOnMigrate())) {
       args.add(FlywaySettings.BASELINE_ON_MIGRATE_OPTION);
@@ -55,8 +63,8 @@ final class FlywayArguments {
     if (flyway.getTarget() != null) {
       args.addAll(List.of(FlywaySettings.TARGET_OPTION, flyway.getTarget()));
     }
-    if (flyway.getTable() != null) {
-      args.addAll(List.of(FlywaySettings.TABLE_OPTION, flyway.getTable()));
+    if (table != null) {
+      args.addAll(List.of(FlywaySettings.TABLE_OPTION, table));
     }
     return args;
   }

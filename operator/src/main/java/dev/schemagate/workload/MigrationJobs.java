@@ -2,6 +2,8 @@ package dev.schemagate.workload;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.AppDeploymentSpec;
+import dev.schemagate.api.ContractSpec;
+import dev.schemagate.api.FlywayMigrationSpec;
 import dev.schemagate.api.MigrationSpec;
 import dev.schemagate.migrate.MigrateSettings;
 import io.fabric8.kubernetes.api.model.Container;
@@ -36,56 +38,111 @@ public final class MigrationJobs {
     MigrationSpec migration = spec.getMigration();
     Map<String, String> labels = Labels.ofMigration(owner);
     labels.put(Labels.REVISION, revision);
-    PodSpecBuilder pod =
+    if (migration.getFlyway() != null) {
+      FlywayMigrationSpec flyway = migration.getFlyway();
+      return flywayJob(owner, name, labels, retryToken, flyway, flyway.getTable(), operatorImage);
+    }
+    Container container =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withEnvFrom(spec.getEnvFrom())
+            .withResources(migration.getResources())
+            .withImage(migration.getImage() != null ? migration.getImage() : spec.getImage())
+            .withCommand(migration.getCommand())
+            .withArgs(migration.getArgs())
+            .withEnv(environment(spec, migration))
+            .build();
+    return job(owner, name, labels, retryToken, commandPod(spec, container));
+  }
+
+  /**
+   * The contract-phase Job of a revision (spec.migration.contract): the contract command in the
+   * application image (or migration.image), or the contract's Flyway SQL run like the Flyway
+   * migration but with a history table of its own; with the migration's environment and limits.
+   *
+   * @param operatorImage schemagate's own image, which runs the contract's Flyway SQL
+   */
+  public static Job buildContract(
+      AppDeployment owner, String name, String revision, String retryToken, String operatorImage) {
+    AppDeploymentSpec spec = owner.getSpec();
+    MigrationSpec migration = spec.getMigration();
+    ContractSpec contract = migration.getContract();
+    Map<String, String> labels = Labels.ofContract(owner);
+    labels.put(Labels.REVISION, revision);
+    if (contract.getFlyway() != null) {
+      return flywayJob(
+          owner,
+          name,
+          labels,
+          retryToken,
+          contract.getFlyway(),
+          contractTable(contract),
+          operatorImage);
+    }
+    Container container =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withImage(migration.getImage() != null ? migration.getImage() : spec.getImage())
+            .withCommand(contract.getCommand())
+            .withArgs(contract.getArgs())
+            .withEnv(environment(spec, migration))
+            .withEnvFrom(spec.getEnvFrom())
+            .withResources(migration.getResources())
+            .build();
+    return job(owner, name, labels, retryToken, commandPod(spec, container));
+  }
+
+  /** The Flyway history table of the contract phase: its own, never the expand migration's. */
+  public static String contractTable(ContractSpec contract) {
+    String table = contract.getFlyway() == null ? null : contract.getFlyway().getTable();
+    return table != null ? table : ContractSpec.DEFAULT_FLYWAY_TABLE;
+  }
+
+  /** The pod of a command of the application: the one container, nothing mounted. */
+  private static PodSpec commandPod(AppDeploymentSpec spec, Container container) {
+    return new PodSpecBuilder()
+        .withRestartPolicy("Never")
+        // A migration talks to its database, not to the Kubernetes API: no token to steal.
+        .withAutomountServiceAccountToken(false)
+        .withImagePullSecrets(spec.getImagePullSecrets())
+        .withContainers(container)
+        .build();
+  }
+
+  /**
+   * A Job running {@code schemagate migrate} in the operator's image over one set of Flyway
+   * migrations: the expand migration's (migration.flyway) or the contract phase's.
+   *
+   * @param table the history table, null for Flyway's default
+   */
+  private static Job flywayJob(
+      AppDeployment owner,
+      String name,
+      Map<String, String> labels,
+      String retryToken,
+      FlywayMigrationSpec flyway,
+      String table,
+      String operatorImage) {
+    AppDeploymentSpec spec = owner.getSpec();
+    FlywaySources sources = FlywaySources.of(flyway);
+    // schemagate's own image: the restricted Pod Security Standard, a read-only root and a
+    // small writable /tmp for the JVM.
+    PodSpec pod =
         new PodSpecBuilder()
             .withRestartPolicy("Never")
             // A migration talks to its database, not to the Kubernetes API: no token to steal.
             .withAutomountServiceAccountToken(false)
             .withImagePullSecrets(spec.getImagePullSecrets())
-            .withContainers(container(spec, migration, operatorImage));
-    if (migration.getFlyway() != null) {
-      // schemagate's own image: the restricted Pod Security Standard, a read-only root and a
-      // small writable /tmp for the JVM.
-      pod.withSecurityContext(Restricted.podSecurityContext())
-          .withVolumes(FlywaySources.of(migration.getFlyway()).volumes())
-          .addNewVolume()
-          .withName("tmp")
-          .withNewEmptyDir()
-          .withSizeLimit(new Quantity("16Mi"))
-          .endEmptyDir()
-          .endVolume()
-          .withInitContainers(
-              FlywaySources.of(migration.getFlyway()).copyContainers(spec.getImage()));
-    }
-    return job(owner, name, labels, retryToken, pod.build());
-  }
-
-  /**
-   * The contract-phase Job of a revision (spec.migration.contract): the contract command in the
-   * application image (or migration.image), with the migration's environment and limits.
-   */
-  public static Job buildContract(
-      AppDeployment owner, String name, String revision, String retryToken) {
-    AppDeploymentSpec spec = owner.getSpec();
-    MigrationSpec migration = spec.getMigration();
-    Map<String, String> labels = Labels.ofContract(owner);
-    labels.put(Labels.REVISION, revision);
-    Container container =
-        new ContainerBuilder()
-            .withName(CONTAINER)
-            .withImage(migration.getImage() != null ? migration.getImage() : spec.getImage())
-            .withCommand(migration.getContract().getCommand())
-            .withArgs(migration.getContract().getArgs())
-            .withEnv(environment(spec, migration))
-            .withEnvFrom(spec.getEnvFrom())
-            .withResources(migration.getResources())
-            .build();
-    PodSpec pod =
-        new PodSpecBuilder()
-            .withRestartPolicy("Never")
-            .withAutomountServiceAccountToken(false)
-            .withImagePullSecrets(spec.getImagePullSecrets())
-            .withContainers(container)
+            .withContainers(flywayContainer(spec, flyway, sources, table, operatorImage))
+            .withSecurityContext(Restricted.podSecurityContext())
+            .withVolumes(sources.volumes())
+            .addNewVolume()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .withSizeLimit(new Quantity("16Mi"))
+            .endEmptyDir()
+            .endVolume()
+            .withInitContainers(sources.copyContainers(spec.getImage()))
             .build();
     return job(owner, name, labels, retryToken, pod);
   }
@@ -136,25 +193,16 @@ public final class MigrationJobs {
     return env;
   }
 
-  private static Container container(
-      AppDeploymentSpec spec, MigrationSpec migration, String operatorImage) {
+  private static Container flywayContainer(
+      AppDeploymentSpec spec,
+      FlywayMigrationSpec flyway,
+      FlywaySources sources,
+      String table,
+      String operatorImage) {
+    MigrationSpec migration = spec.getMigration();
     List<EnvVar> env = environment(spec, migration);
-    ContainerBuilder container =
-        new ContainerBuilder()
-            .withName(CONTAINER)
-            .withEnvFrom(spec.getEnvFrom())
-            .withResources(migration.getResources());
-    if (migration.getFlyway() == null) {
-      return container
-          .withImage(migration.getImage() != null ? migration.getImage() : spec.getImage())
-          .withCommand(migration.getCommand())
-          .withArgs(migration.getArgs())
-          .withEnv(env)
-          .build();
-    }
     // The database URL reaches the Flyway Job by reference to its Secret, never as a value.
     env.add(DatabaseUrlVariable.of(spec));
-    FlywaySources sources = FlywaySources.of(migration.getFlyway());
     List<String> args = new ArrayList<>(List.of(MigrateSettings.COMMAND));
     for (String location : sources.locations()) {
       args.addAll(List.of(MigrateSettings.LOCATION_OPTION, location));
@@ -162,12 +210,15 @@ public final class MigrationJobs {
     if (spec.getDatabase().getSchema() != null) {
       args.addAll(List.of(MigrateSettings.SCHEMA_OPTION, spec.getDatabase().getSchema()));
     }
-    args.addAll(FlywayArguments.of(migration.getFlyway()));
+    args.addAll(FlywayArguments.of(flyway, table));
     args.addAll(
         List.of(
             MigrateSettings.DEADLINE_OPTION,
             String.valueOf(MigrationDeadline.seconds(migration.getActiveDeadlineSeconds()))));
-    return container
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withEnvFrom(spec.getEnvFrom())
+        .withResources(migration.getResources())
         .withImage(operatorImage)
         .withArgs(args)
         .withEnv(env)

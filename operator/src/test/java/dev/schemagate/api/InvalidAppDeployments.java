@@ -126,6 +126,52 @@ public final class InvalidAppDeployments {
             "$.spec.migration",
             "migration.image applies to migration.command only"),
         new Case(
+            "both migration.contract.command and migration.contract.flyway",
+            o -> {
+              contract(o).putArray("command").add("contract");
+              contract(o).putObject("flyway").putObject("configMapRef").put("name", "post-sql");
+            },
+            "cel",
+            "$.spec.migration.contract",
+            "exactly one of migration.contract.command and migration.contract.flyway"),
+        new Case(
+            "neither migration.contract.command nor migration.contract.flyway",
+            o -> contract(o),
+            "cel",
+            "$.spec.migration.contract",
+            "exactly one of migration.contract.command and migration.contract.flyway"),
+        new Case(
+            "migration.contract.args with migration.contract.flyway",
+            o -> {
+              contract(o).putObject("flyway").putObject("configMapRef").put("name", "post-sql");
+              contract(o).putArray("args").add("--verbose");
+            },
+            "cel",
+            "$.spec.migration.contract",
+            "migration.contract.args is only used with migration.contract.command"),
+        new Case(
+            "migration.contract.flyway writing the expand migration's history table",
+            o -> {
+              flyway(o);
+              ObjectNode contractFlyway = contract(o).putObject("flyway");
+              contractFlyway.putObject("configMapRef").put("name", "post-sql");
+              contractFlyway.put("table", "flyway_schema_history");
+            },
+            "cel",
+            "$.spec.migration",
+            "migration.contract.flyway.table (default flyway_contract_history) must differ"),
+        new Case(
+            "migration.contract.flyway.table equal to migration.flyway.table",
+            o -> {
+              flyway(o).put("table", "shop_history");
+              ObjectNode contractFlyway = contract(o).putObject("flyway");
+              contractFlyway.putObject("configMapRef").put("name", "post-sql");
+              contractFlyway.put("table", "shop_history");
+            },
+            "cel",
+            "$.spec.migration",
+            "migration.contract.flyway.table (default flyway_contract_history) must differ"),
+        new Case(
             "duplicate component names",
             o -> {
               component(o, 1).put("name", "api");
@@ -329,6 +375,15 @@ public final class InvalidAppDeployments {
       migration.putObject("flyway").putObject("configMapRef").put("name", "sql");
     }
     return (ObjectNode) migration.get("flyway");
+  }
+
+  /** migration.contract, empty: each case adds what it needs. */
+  private static ObjectNode contract(ObjectNode o) {
+    ObjectNode migration = migration(o);
+    if (!migration.has("contract")) {
+      migration.putObject("contract");
+    }
+    return (ObjectNode) migration.get("contract");
   }
 
   private static ObjectNode spec(ObjectNode o) {

@@ -3,6 +3,7 @@ package dev.schemagate.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.api.AppDeployment;
+import dev.schemagate.api.ContractSpec;
 import dev.schemagate.api.InvalidAppDeployments;
 import dev.schemagate.api.MigrationSpec;
 import dev.schemagate.cli.SchemagateCli;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
@@ -190,6 +192,106 @@ class MigrationJobsTest {
         .isEqualTo("42");
     assertThat(migrate.<String>matchedOptionValue(FlywaySettings.TABLE_OPTION, null))
         .isEqualTo("schema_version");
+  }
+
+  /** flywayApp with a contract phase of Flyway SQL. */
+  static AppDeployment withFlywayContract(String contract) {
+    AppDeployment app = flywayApp("{\"configMapRef\": {\"name\": \"sql\"}}");
+    app.getSpec()
+        .getMigration()
+        .setContract(JSON.unmarshal("{\"flyway\": " + contract + "}", ContractSpec.class));
+    return app;
+  }
+
+  static Job contractJob(AppDeployment app) {
+    return MigrationJobs.buildContract(app, "shop-post-abc", "abc", "", OPERATOR_IMAGE);
+  }
+
+  @Test
+  void theContractJobsArgumentsParseWithTheRealMigrateCommandAndNameItsOwnTable() {
+    Job job =
+        contractJob(
+            withFlywayContract(
+                """
+                {"configMapRef": {"name": "post-sql"}, "locations": ["/app/db/contract/"],
+                 "placeholders": {"enabled": true, "values": {"owner": "shop"}},
+                 "outOfOrder": true, "target": "7"}
+                """));
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    Container migrate = pod.getContainers().get(0);
+
+    CommandLine.ParseResult parsed =
+        new CommandLine(new SchemagateCli())
+            .parseArgs(migrate.getArgs().toArray(String[]::new))
+            .subcommand();
+
+    assertThat(parsed.commandSpec().name()).isEqualTo(MigrateSettings.COMMAND);
+    assertThat(parsed.unmatched()).isEmpty();
+    assertThat(parsed.<String>matchedOptionValue(FlywaySettings.TABLE_OPTION, null))
+        .as("the contract's history is a table of its own")
+        .isEqualTo("flyway_contract_history");
+    assertThat(parsed.<List<String>>matchedOptionValue(MigrateSettings.LOCATION_OPTION, null))
+        .containsExactly("/schemagate/migrations", "/schemagate/image-migrations/1");
+    assertThat(parsed.<String>matchedOptionValue(MigrateSettings.SCHEMA_OPTION, null))
+        .isEqualTo("public");
+    assertThat(parsed.<List<String>>matchedOptionValue(FlywaySettings.PLACEHOLDER_OPTION, null))
+        .containsExactly("owner=shop");
+    assertThat(parsed.matchedOptionValue(FlywaySettings.OUT_OF_ORDER_OPTION, false)).isTrue();
+    assertThat(parsed.<String>matchedOptionValue(FlywaySettings.TARGET_OPTION, null))
+        .isEqualTo("7");
+
+    assertThat(job.getMetadata().getName()).isEqualTo("shop-post-abc");
+    assertThat(Labels.isContract(job)).isTrue();
+    assertThat(migrate.getImage()).isEqualTo(OPERATOR_IMAGE);
+    assertThat(migrate.getCommand()).isNullOrEmpty();
+    assertThat(migrate.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo(DatabaseUrlVariable.NAME);
+              assertThat(e.getValue()).isNull();
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("shop-db");
+            });
+    assertThat(pod.getVolumes())
+        .extracting(v -> v.getConfigMap() == null ? null : v.getConfigMap().getName())
+        .contains("post-sql")
+        .doesNotContain("sql");
+    assertThat(pod.getInitContainers())
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c.getCommand())
+                    .containsExactly(
+                        "cp", "-R", "/app/db/contract/.", "/schemagate/image-migrations/1"));
+    assertThat(pod.getSecurityContext()).isEqualTo(Restricted.podSecurityContext());
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+  }
+
+  @Test
+  void theContractJobCarriesTheContractTableItIsGiven() {
+    List<String> args =
+        contractJob(
+                withFlywayContract(
+                    "{\"configMapRef\": {\"name\": \"post-sql\"}, \"table\": \"shop_contract\"}"))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getArgs();
+    assertThat(args).containsSequence(FlywaySettings.TABLE_OPTION, "shop_contract");
+    assertThat(args).containsOnlyOnce(FlywaySettings.TABLE_OPTION);
+  }
+
+  @Test
+  void aContractCommandStillRunsInTheApplicationImage() {
+    AppDeployment app = flywayApp("{\"configMapRef\": {\"name\": \"sql\"}}");
+    app.getSpec()
+        .getMigration()
+        .setContract(JSON.unmarshal("{\"command\": [\"contract\"]}", ContractSpec.class));
+    Container container = contractJob(app).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo(app.getSpec().getImage());
+    assertThat(container.getCommand()).containsExactly("contract");
+    assertThat(container.getArgs()).isNullOrEmpty();
   }
 
   @Test
