@@ -45,7 +45,10 @@ public class ContractSpec {
           + " the Job <appdeployment>-post-<revision>, with the same settings. Its history is a"
           + " table of its own, so that the next revision's expand migrations still validate:"
           + " table defaults to flyway_contract_history here and must differ from"
-          + " migration.flyway.table (default flyway_schema_history). Its ConfigMaps' content and"
-          + " its settings are part of the revision. Exactly one of command and flyway.")
+          + " migration.flyway.table (default flyway_schema_history). That table starts empty on"
+          + " a schema that is not: unless baselineOnMigrate is set, its first run records a"
+          + " baseline at version 0, so every contract migration, V1 on, runs. Its ConfigMaps'"
+          + " content and its settings are part of the revision. Exactly one of command and"
+          + " flyway.")
   private FlywayMigrationSpec flyway;
 }

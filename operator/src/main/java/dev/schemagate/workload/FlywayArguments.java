@@ -22,6 +22,27 @@ final class FlywayArguments {
   }
 
   /**
+   * The options of the contract phase's Flyway SQL: its own history table, which does not exist on
+   * the first run while the schema is not empty (the expand migrations made it). Unless the
+   * AppDeployment asks for a baseline itself, Flyway records a baseline at version 0 there, so that
+   * every contract migration, V1 on, runs instead of Flyway refusing the non-empty schema.
+   */
+  static List<String> ofContract(FlywayMigrationSpec flyway, String table) {
+    List<String> args = of(flyway, table);
+    if (!Boolean.TRUE.equals(flyway.getBaselineOnMigrate())) {
+      args.addAll(
+          List.of(
+              FlywaySettings.BASELINE_ON_MIGRATE_OPTION,
+              FlywaySettings.BASELINE_VERSION_OPTION,
+              CONTRACT_BASELINE_VERSION));
+    }
+    return args;
+  }
+
+  /** The version of the contract history's baseline: below every migration's. */
+  static final String CONTRACT_BASELINE_VERSION = "0";
+
+  /**
    * @param table the history table to name, in place of {@code flyway.table} (the contract phase's
    *     has a default of its own); null for Flyway's default
    */

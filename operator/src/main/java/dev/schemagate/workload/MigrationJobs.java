@@ -40,7 +40,8 @@ public final class MigrationJobs {
     labels.put(Labels.REVISION, revision);
     if (migration.getFlyway() != null) {
       FlywayMigrationSpec flyway = migration.getFlyway();
-      return flywayJob(owner, name, labels, retryToken, flyway, flyway.getTable(), operatorImage);
+      return flywayJob(
+          owner, name, labels, retryToken, flyway, FlywayArguments.of(flyway), operatorImage);
     }
     Container container =
         new ContainerBuilder()
@@ -76,7 +77,7 @@ public final class MigrationJobs {
           labels,
           retryToken,
           contract.getFlyway(),
-          contractTable(contract),
+          FlywayArguments.ofContract(contract.getFlyway(), contractTable(contract)),
           operatorImage);
     }
     Container container =
@@ -113,7 +114,7 @@ public final class MigrationJobs {
    * A Job running {@code schemagate migrate} in the operator's image over one set of Flyway
    * migrations: the expand migration's (migration.flyway) or the contract phase's.
    *
-   * @param table the history table, null for Flyway's default
+   * @param flywayArguments the options of the Flyway settings, history table included
    */
   private static Job flywayJob(
       AppDeployment owner,
@@ -121,7 +122,7 @@ public final class MigrationJobs {
       Map<String, String> labels,
       String retryToken,
       FlywayMigrationSpec flyway,
-      String table,
+      List<String> flywayArguments,
       String operatorImage) {
     AppDeploymentSpec spec = owner.getSpec();
     FlywaySources sources = FlywaySources.of(flyway);
@@ -133,7 +134,7 @@ public final class MigrationJobs {
             // A migration talks to its database, not to the Kubernetes API: no token to steal.
             .withAutomountServiceAccountToken(false)
             .withImagePullSecrets(spec.getImagePullSecrets())
-            .withContainers(flywayContainer(spec, flyway, sources, table, operatorImage))
+            .withContainers(flywayContainer(spec, sources, flywayArguments, operatorImage))
             .withSecurityContext(Restricted.podSecurityContext())
             .withVolumes(sources.volumes())
             .addNewVolume()
@@ -195,9 +196,8 @@ public final class MigrationJobs {
 
   private static Container flywayContainer(
       AppDeploymentSpec spec,
-      FlywayMigrationSpec flyway,
       FlywaySources sources,
-      String table,
+      List<String> flywayArguments,
       String operatorImage) {
     MigrationSpec migration = spec.getMigration();
     List<EnvVar> env = environment(spec, migration);
@@ -210,7 +210,7 @@ public final class MigrationJobs {
     if (spec.getDatabase().getSchema() != null) {
       args.addAll(List.of(MigrateSettings.SCHEMA_OPTION, spec.getDatabase().getSchema()));
     }
-    args.addAll(FlywayArguments.of(flyway, table));
+    args.addAll(flywayArguments);
     args.addAll(
         List.of(
             MigrateSettings.DEADLINE_OPTION,

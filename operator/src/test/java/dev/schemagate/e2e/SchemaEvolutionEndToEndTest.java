@@ -7,21 +7,31 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.AppDeployment;
 import dev.schemagate.api.ComponentStatus;
+import dev.schemagate.api.ContractSpec;
 import dev.schemagate.api.DriftSpec;
+import dev.schemagate.api.FlywayMigrationSpec;
+import dev.schemagate.api.MigrationState;
 import dev.schemagate.api.Phase;
 import dev.schemagate.api.RolloutSpec;
 import dev.schemagate.api.ServingIncompatiblePolicy;
 import dev.schemagate.lifecycle.Conditions;
 import dev.schemagate.runtime.OperatorSettings;
+import dev.schemagate.testing.InProcessCli;
 import dev.schemagate.testing.LifecycleHarness;
 import dev.schemagate.testing.StatusHistory;
+import dev.schemagate.testkit.JobRunner;
 import dev.schemagate.testkit.KubeletSimulator.Outcome;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -358,6 +368,97 @@ class SchemaEvolutionEndToEndTest {
                             assertThat(c.getRolledOut()).isTrue();
                           }));
     }
+  }
+
+  private void configMap(String name, Map<String, String> files) {
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(world.namespace)
+                .endMetadata()
+                .addToData(files)
+                .build())
+        .createOr(NonDeletingOperation::update);
+  }
+
+  /**
+   * Expand/contract in Flyway mode: shop:2's expand set adds calendar_routing_rules.question next
+   * to question_text, which shop:1 still reads while it serves; once every pod runs shop:2, the
+   * contract's own Flyway SQL drops question_text. Each Job's real command line runs in-process.
+   */
+  @Test
+  void aFlywayContractDropsTheOldColumnAfterTheRolloutWithAHistoryTableOfItsOwn() {
+    world.kubelet.migrations(job -> JobRunner.run(client, job, InProcessCli::run).outcome());
+    String base = "V1__base.sql";
+    configMap("shop-sql", Map.of(base, FULL_SCHEMA));
+    world.apply(
+        APP.replace(
+            "migration: {command: [migrate]}",
+            "migration: {flyway: {configMapRef: {name: shop-sql}}}"));
+    awaitPhase(Phase.Ready);
+
+    configMap(
+        "shop-sql",
+        Map.of(
+            base,
+            FULL_SCHEMA,
+            "V2__question.sql",
+            "ALTER TABLE calendar_routing_rules ADD COLUMN question text;"));
+    configMap(
+        "shop-contract",
+        Map.of(
+            "V1__drop_question_text.sql",
+            "ALTER TABLE calendar_routing_rules DROP COLUMN question_text;"));
+    edit(
+        a -> {
+          a.getSpec().setImage("shop:2");
+          ContractSpec contract = new ContractSpec();
+          contract.setFlyway(new FlywayMigrationSpec());
+          contract.getFlyway().setConfigMapRef(new LocalObjectReference("shop-contract"));
+          a.getSpec().getMigration().setContract(contract);
+          a.getSpec().getSchema().getTables().get(1).setColumns(List.of("id", "question"));
+          a.getSpec().getSchema().getTables().get(1).setIndexes(null);
+        });
+    AppDeployment ready =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> world.get("shop"),
+                a ->
+                    a.getStatus() != null
+                        && a.getStatus().getPhase() == Phase.Ready
+                        && a.getStatus().getContract() != null
+                        && a.getStatus().getContract().getState() == MigrationState.Succeeded);
+    String r2 = ready.getStatus().getRevision();
+
+    assertThat(ready.getStatus().getContract().getRevision()).isEqualTo(r2);
+    assertThat(world.image("shop-api")).isEqualTo("shop:2");
+    Job post =
+        world.jobs().stream()
+            .filter(j -> j.getMetadata().getName().equals("shop-post-" + r2))
+            .findFirst()
+            .orElseThrow();
+    assertThat(post.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .startsWith("migrate")
+        .containsSequence("--table", "flyway_contract_history");
+    world.sqlAssert(
+        "SELECT 1 FROM flyway_schema_history WHERE success HAVING count(*) FILTER (WHERE version"
+            + " = '1') = 1 AND count(*) FILTER (WHERE version = '2') = 1");
+    world.sqlAssert(
+        "SELECT 1 FROM flyway_contract_history WHERE version = '1' AND success"
+            + " AND script = 'V1__drop_question_text.sql'");
+    world.sqlAssert(
+        "SELECT 1 FROM flyway_schema_history HAVING count(*) FILTER (WHERE script ="
+            + " 'V1__drop_question_text.sql') = 0");
+    world.sqlAssert(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = 'calendar_routing_rules'"
+            + " HAVING count(*) FILTER (WHERE column_name = 'question') = 1"
+            + " AND count(*) FILTER (WHERE column_name = 'question_text') = 0");
+    assertThat(Conditions.find(ready.getStatus().getConditions(), Conditions.READY).getStatus())
+        .isEqualTo("True");
   }
 
   @Test

@@ -239,6 +239,12 @@ class MigrationJobsTest {
     assertThat(parsed.matchedOptionValue(FlywaySettings.OUT_OF_ORDER_OPTION, false)).isTrue();
     assertThat(parsed.<String>matchedOptionValue(FlywaySettings.TARGET_OPTION, null))
         .isEqualTo("7");
+    assertThat(parsed.matchedOptionValue(FlywaySettings.BASELINE_ON_MIGRATE_OPTION, false))
+        .as("the contract's history starts empty on a schema that is not")
+        .isTrue();
+    assertThat(parsed.<String>matchedOptionValue(FlywaySettings.BASELINE_VERSION_OPTION, null))
+        .as("below every contract migration")
+        .isEqualTo("0");
 
     assertThat(job.getMetadata().getName()).isEqualTo("shop-post-abc");
     assertThat(Labels.isContract(job)).isTrue();
@@ -280,6 +286,25 @@ class MigrationJobsTest {
             .getArgs();
     assertThat(args).containsSequence(FlywaySettings.TABLE_OPTION, "shop_contract");
     assertThat(args).containsOnlyOnce(FlywaySettings.TABLE_OPTION);
+  }
+
+  @Test
+  void aBaselineTheContractAsksForIsTheOneItGets() {
+    List<String> args =
+        contractJob(
+                withFlywayContract(
+                    "{\"configMapRef\": {\"name\": \"post-sql\"}, \"baselineOnMigrate\": true,"
+                        + " \"baselineVersion\": \"2\"}"))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getArgs();
+    assertThat(args)
+        .containsOnlyOnce(FlywaySettings.BASELINE_ON_MIGRATE_OPTION)
+        .containsOnlyOnce(FlywaySettings.BASELINE_VERSION_OPTION)
+        .containsSequence(FlywaySettings.BASELINE_VERSION_OPTION, "2");
   }
 
   @Test
