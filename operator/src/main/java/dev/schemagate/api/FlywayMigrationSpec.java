@@ -20,8 +20,8 @@ import lombok.Data;
 @ValidationRule(
     value = "has(self.configMapRef) || has(self.configMapRefs) || has(self.locations)",
     message =
-        "migration.flyway needs migrations: configMapRef, configMapRefs or locations (directories"
-            + " of the application image)",
+        "flyway needs migrations: configMapRef, configMapRefs or locations (directories of the"
+            + " application image)",
     reason = "FieldValueRequired")
 public class FlywayMigrationSpec {
 
@@ -33,7 +33,7 @@ public class FlywayMigrationSpec {
   @Size(min = 1, max = 16)
   @ValidationRule(
       value = "self.all(r, self.exists_one(o, o.name == r.name))",
-      message = "migration.flyway.configMapRefs must not name a ConfigMap twice",
+      message = "configMapRefs must not name a ConfigMap twice",
       // FieldValueDuplicate would make the API server print 'Duplicate value: "array"' instead.
       reason = "FieldValueInvalid")
   @JsonPropertyDescription(
@@ -44,9 +44,7 @@ public class FlywayMigrationSpec {
   @Size(min = 1, max = 16)
   @ValidationRule(
       value = "self.all(p, p.startsWith('/') && !p.contains('..') && size(p) <= 512)",
-      message =
-          "migration.flyway.locations must be absolute paths without '..', at most 512"
-              + " characters",
+      message = "locations must be absolute paths without '..', at most 512 characters",
       reason = "FieldValueInvalid")
   @JsonPropertyDescription(
       "Directories of the application image (spec.image) that hold SQL files, e.g."
@@ -99,7 +97,9 @@ public class FlywayMigrationSpec {
 
   @Pattern("^[A-Za-z_][A-Za-z0-9_]{0,62}$")
   @JsonPropertyDescription(
-      "Name of Flyway's history table in spec.database.schema (default flyway_schema_history);"
-          + " spec.schema.flyway.table should name the same.")
+      "Name of Flyway's history table in spec.database.schema. In migration.flyway: default"
+          + " flyway_schema_history, and spec.schema.flyway.table should name the same. In"
+          + " migration.contract.flyway: default flyway_contract_history, a table of its own that"
+          + " must differ from migration.flyway.table.")
   private String table;
 }

@@ -308,7 +308,7 @@ public final class InvalidAppDeployments {
             },
             "cel",
             "$.spec.migration.flyway",
-            "migration.flyway needs migrations"),
+            "flyway needs migrations"),
         new Case(
             "Flyway configMapRefs naming one ConfigMap twice",
             o -> {

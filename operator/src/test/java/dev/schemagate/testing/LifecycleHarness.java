@@ -155,13 +155,19 @@ public final class LifecycleHarness implements AutoCloseable {
     }
   }
 
-  /** Fails unless the query returns a row. */
+  /** Fails unless {@code query} returns a row, and when its first column is a boolean, true. */
   public void sqlAssert(String query) {
     try (Connection c = dataSource().getConnection();
         Statement s = c.createStatement();
         java.sql.ResultSet rows = s.executeQuery(query)) {
       if (!rows.next()) {
         throw new AssertionError("no row for: " + query);
+      }
+      // A query that answers with a truth value (SELECT count(*) = 2 ...) always has a row: its
+      // value is what is asserted.
+      int type = rows.getMetaData().getColumnType(1);
+      if ((type == java.sql.Types.BOOLEAN || type == java.sql.Types.BIT) && !rows.getBoolean(1)) {
+        throw new AssertionError("false: " + query);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("SQL failed: " + query, e);
