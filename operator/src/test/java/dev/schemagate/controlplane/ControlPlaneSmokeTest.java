@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The real controllers of kube-controller-manager work on the test control plane: Deployment ->
  * ReplicaSet -> Pods, Job -> Pod, and the garbage collector. (No scheduler, no kubelet: the Pods
- * stay Pending; see {@link PodSimulatorTest} for Pods that run.)
+ * stay Pending; see {@link KubeletSimulatorOnControlPlaneTest} for Pods that run.)
  */
 @RealKubernetes(controllerManager = true)
 class ControlPlaneSmokeTest {

@@ -72,7 +72,7 @@ final class RealScaleCluster implements ScaleCluster {
       throw e;
     }
     this.kubeletClient = plane.newClient(ControlPlane.ADMIN_USER);
-    this.backlogSampler = new Thread(this::sampleBacklog, "pod-simulator-backlog-sampler");
+    this.backlogSampler = new Thread(this::sampleBacklog, "kubelet-simulator-backlog-sampler");
     backlogSampler.setDaemon(true);
     backlogSampler.start();
   }
@@ -222,7 +222,7 @@ final class RealScaleCluster implements ScaleCluster {
         "kube-apiserver priority and fairness: "
             + FlowControl.describe(FlowControl.since(lastFlowControl, now)));
     lines.add(
-        "kubelet (PodSimulators): peak backlog "
+        "kubelet (KubeletSimulators): peak backlog "
             + peakBacklog
             + " status writes queued (sampled every 100 ms), "
             + kubelets.stream().mapToInt(k -> k.errors().size()).sum()

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * readyReplicas.
  */
 @RealKubernetes(controllerManager = true)
-class PodSimulatorTest {
+class KubeletSimulatorOnControlPlaneTest {
 
-  private static final String NAMESPACE = "pod-simulator-test";
+  private static final String NAMESPACE = "kubelet-simulator-test";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   static ControlPlane plane;
